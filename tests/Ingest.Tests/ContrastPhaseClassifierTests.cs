@@ -1,3 +1,4 @@
+using LiverFlow.Imaging;
 using LiverFlow.Ingest.Phases;
 
 namespace LiverFlow.Ingest.Tests;
@@ -21,7 +22,7 @@ public sealed class ContrastPhaseClassifierTests
         ScanningSequence = ["GR"],
     };
 
-    private static ContrastPhase PhaseOf(StudyPhaseAssessment a, int series, int? tpi = null) =>
+    private static ContrastPhase? PhaseOf(StudyPhaseAssessment a, int series, int? tpi = null) =>
         a.Decisions.Single(d => d.Series.SeriesNumber == series && d.Series.TemporalPositionIdentifier == tpi).Phase;
 
     [Fact]
@@ -81,7 +82,7 @@ public sealed class ContrastPhaseClassifierTests
 
         Assert.True(study.IsComplete, string.Join("; ", study.MissingPhaseReasons));
         Assert.Equal([ContrastPhase.PreContrast, ContrastPhase.Arterial, ContrastPhase.PortalVenous, ContrastPhase.Delayed],
-            study.Decisions.Select(d => d.Phase));
+            study.Decisions.Select(d => d.Phase!.Value));
     }
 
     [Fact]
@@ -133,7 +134,7 @@ public sealed class ContrastPhaseClassifierTests
 
         var decision = Assert.Single(Classifier.Classify([header]).Decisions);
 
-        Assert.Equal(ContrastPhase.Other, decision.Phase);
+        Assert.Null(decision.Phase);
         Assert.Contains(reason, decision.Reason, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -146,7 +147,7 @@ public sealed class ContrastPhaseClassifierTests
         ]);
 
         Assert.Equal(ContrastPhase.Arterial, PhaseOf(study, 10));
-        Assert.Equal(ContrastPhase.Other, PhaseOf(study, 11));
+        Assert.Null(PhaseOf(study, 11));
     }
 
     [Fact]

@@ -1,10 +1,17 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using LiverFlow.Imaging;
 
 namespace LiverFlow.Ingest.Phases;
 
-/// <summary>One series' (or temporal position's) phase, how sure the rules are, and why.</summary>
-public sealed record PhaseDecision(SeriesHeader Series, ContrastPhase Phase, double Confidence, string Reason);
+/// <summary>
+/// One series' (or temporal position's) phase, how sure the rules are, and why. <see cref="Phase"/> is
+/// null for a series that is not part of the dynamic T1 acquisition (T2, diffusion, localizer, ...).
+/// </summary>
+public sealed record PhaseDecision(SeriesHeader Series, ContrastPhase? Phase, double Confidence, string Reason)
+{
+    public string PhaseName => Phase?.ToString() ?? "not a contrast phase";
+}
 
 /// <summary>The phases of a whole study, the series chosen for each, and what is missing.</summary>
 public sealed record StudyPhaseAssessment(
@@ -98,7 +105,7 @@ public sealed class ContrastPhaseClassifier
 
     private PhaseDecision? Exclusion(SeriesHeader s)
     {
-        PhaseDecision Other(double confidence, string reason) => new(s, ContrastPhase.Other, confidence, reason);
+        PhaseDecision Other(double confidence, string reason) => new(s, null, confidence, reason);
         var name = Name(s);
         var imageType = s.ImageType.Select(v => v.Trim().ToUpperInvariant()).ToHashSet();
 
@@ -173,7 +180,7 @@ public sealed class ContrastPhaseClassifier
             {
                 yield return hint is { } h
                     ? new PhaseDecision(s, h, 0.5, "no acquisition time; phase from the series name only")
-                    : new PhaseDecision(s, ContrastPhase.Other, 0.5, "no acquisition time and no phase in the series name");
+                    : new PhaseDecision(s, null, 0.5, "no acquisition time and no phase in the series name");
                 continue;
             }
             var seconds = Elapsed(bolusStart, acquired).TotalSeconds;
@@ -263,11 +270,12 @@ public sealed class ContrastPhaseClassifier
             }
             yield return decision;
             previous = decision;
-            next = decision.Phase switch
+            // Every post-contrast decision carries a phase; only exclusions have none.
+            next = decision.Phase!.Value switch
             {
                 ContrastPhase.Arterial => ContrastPhase.PortalVenous,
                 ContrastPhase.PortalVenous => delayedPhase,
-                _ => decision.Phase,
+                var phase => phase,
             };
         }
     }
@@ -289,13 +297,13 @@ public sealed class ContrastPhaseClassifier
         ContrastPhase.PortalVenous => 2,
         ContrastPhase.Delayed or ContrastPhase.Transitional => 3,
         ContrastPhase.Hepatobiliary => 4,
-        _ => -1,
+        _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
     };
 
     private static Dictionary<ContrastPhase, PhaseDecision> Select(List<PhaseDecision> decisions)
     {
         var selected = new Dictionary<ContrastPhase, PhaseDecision>();
-        foreach (var group in decisions.Where(d => d.Phase != ContrastPhase.Other).GroupBy(d => d.Phase))
+        foreach (var group in decisions.Where(d => d.Phase is not null).GroupBy(d => d.Phase!.Value))
         {
             // LI-RADS prefers the late arterial pass for hyperenhancement; other phases take the first good one.
             var best = group.OrderByDescending(d => d.Confidence)
@@ -318,7 +326,7 @@ public sealed class ContrastPhaseClassifier
             }
             if (found is not null)
             {
-                missing.Add($"no {what} phase with enough confidence: {found.Series.Label} is {found.Phase} only at {found.Confidence:0.00} ({found.Reason})");
+                missing.Add($"no {what} phase with enough confidence: {found.Series.Label} is {found.PhaseName} only at {found.Confidence:0.00} ({found.Reason})");
                 return;
             }
             missing.Add($"no {what} phase: {Explain(decisions, candidates)}");
@@ -341,6 +349,6 @@ public sealed class ContrastPhaseClassifier
                 + (decisions.Count > 4 ? $"; and {decisions.Count - 4} more" : "");
         }
         return string.Join("; ", decisions.Where(d => candidates.Contains(d.Series)).Take(4)
-            .Select(d => $"{d.Series.Label} is {d.Phase} ({d.Reason})"));
+            .Select(d => $"{d.Series.Label} is {d.PhaseName} ({d.Reason})"));
     }
 }
