@@ -1,0 +1,112 @@
+namespace LiverFlow.Dicom.Network.Server;
+
+/// <summary>
+/// Streams one received data set into a temporary Part 10 file. A write failure (disk full,
+/// folder gone) is remembered, not thrown: the rest of the data set is swallowed so the
+/// association stays in step and the sender gets 0xA700 instead of losing the association.
+/// </summary>
+internal sealed class TempFileDataSetSink : IDataSetSink, IAsyncDisposable
+{
+    private FileStream? _file;
+
+    public TempFileDataSetSink(string directory, byte[] fileMetaInformation)
+    {
+        Path = System.IO.Path.Combine(directory, $"{Guid.NewGuid():N}.dcm.part");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            _file = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+            _file.Write(fileMetaInformation);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Fail(ex);
+        }
+    }
+
+    public string Path { get; }
+
+    public long BytesReceived { get; private set; }
+
+    /// <summary>Why the data set could not be stored; null when it was.</summary>
+    public Exception? WriteError { get; private set; }
+
+    public bool IsComplete { get; private set; }
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken cancellationToken)
+    {
+        BytesReceived += fragment.Length;
+        if (_file is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _file.WriteAsync(fragment, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Fail(ex);
+        }
+    }
+
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_file is not null)
+        {
+            try
+            {
+                await _file.FlushAsync(cancellationToken);
+                await _file.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Fail(ex);
+            }
+
+            _file = null;
+        }
+
+        IsComplete = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_file is not null)
+        {
+            await _file.DisposeAsync();
+            _file = null;
+        }
+
+        TryDelete();
+    }
+
+    public void TryDelete()
+    {
+        try
+        {
+            File.Delete(Path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temp file is harmless; the folder is ours and can be swept.
+        }
+    }
+
+    private void Fail(Exception ex)
+    {
+        WriteError ??= ex;
+        try
+        {
+            _file?.Dispose();
+        }
+        catch (IOException)
+        {
+            // Disposing flushes; on a full disk that fails again, and the file is deleted anyway.
+        }
+
+        _file = null;
+        TryDelete();
+    }
+}
