@@ -45,6 +45,11 @@ public static class ServiceDefaultsExtensions
     private static void ConfigureStructuredLogging(this IHostApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
+        // Request logging of health probes would drown the study log; a site can turn it back on in configuration.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        }
         var format = builder.Configuration["Logging:Format"] ?? "json";
         if (string.Equals(format, "simple", StringComparison.OrdinalIgnoreCase))
         {
