@@ -112,8 +112,23 @@ public sealed class DicomFile
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        if (FileMetaInfo.MediaStorageSOPClassUID == DicomUID.MediaStorageDirectoryStorage.Value)
+        {
+            throw new DicomFileException("LiverFlow does not write DICOMDIR files: re-encoding would invalidate the byte offsets its directory records (0004,1400/1420) point to.");
+        }
+
         var syntax = FileMetaInfo.TransferSyntax;
         FileMetaInfo.StampImplementation();
+        if (FileMetaInfo.MediaStorageSOPClassUID is null && Dataset.TryGetString(DicomTag.SOPClassUID, out var sopClass))
+        {
+            FileMetaInfo.MediaStorageSOPClassUID = sopClass;
+        }
+
+        if (FileMetaInfo.MediaStorageSOPInstanceUID is null && Dataset.TryGetString(DicomTag.SOPInstanceUID, out var sopInstance))
+        {
+            FileMetaInfo.MediaStorageSOPInstanceUID = sopInstance;
+        }
+
         if (!FileMetaInfo.Contains(DicomTag.FileMetaInformationVersion))
         {
             FileMetaInfo.Add(DicomTag.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0, 1 });

@@ -319,6 +319,13 @@ internal sealed class DicomParser
             var itemStart = _position;
             if (end - _position < 8)
             {
+                if (_position == _data.Length && !first)
+                {
+                    // The file ends exactly after the last fragment: only the closing delimiter is missing
+                    // (a known writer bug, fo-dicom #1339); every fragment is intact, so accept it.
+                    break;
+                }
+
                 throw Error("Encapsulated pixel data is not closed by a Sequence Delimitation Item", itemStart, tag);
             }
 
