@@ -27,19 +27,22 @@ public sealed partial class StudyWorkflow : MassTransitStateMachine<StudyState>
 
         InstanceState(x => x.CurrentState);
 
+        // An event for a study the saga has not recorded yet (a stage can fault on StudyReceived before the
+        // saga has committed it) is faulted, so the retry policy delivers it again once the row exists.
+
         Event(() => StudyReceived, e => e.CorrelateById(c => c.Message.CorrelationId));
-        Event(() => StudyIngested, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => LesionsClassified, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => LesionsInterpreted, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => DraftReportCreated, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => ReportSignedOff, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => ReportRejected, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => StudyNeedsAttention, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => StageTimedOut, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => IngestFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => InferenceFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => InterpretationFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => ReportingFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => StudyIngested, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => LesionsClassified, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => LesionsInterpreted, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => DraftReportCreated, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => ReportSignedOff, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => ReportRejected, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => StudyNeedsAttention, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => StageTimedOut, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => IngestFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => InferenceFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => InterpretationFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => ReportingFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Fault()); });
 
         Initially(
             When(StudyReceived)
