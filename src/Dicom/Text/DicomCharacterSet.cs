@@ -52,6 +52,8 @@ public sealed class DicomCharacterSet
                 case "ISO_IR 6": return Default;
                 case "ISO_IR 100": return Latin1Repertoire;
                 case "ISO_IR 192": return Utf8;
+                case "GB18030": return new DicomCharacterSet(cleaned, Encoding.GetEncoding("GB18030"), null);
+                case "GBK": return new DicomCharacterSet(cleaned, Encoding.GetEncoding(936), null);
             }
         }
 
@@ -68,7 +70,7 @@ public sealed class DicomCharacterSet
             var single = SingleByte(term);
             if (single is null)
             {
-                return new DicomCharacterSet(cleaned, null, $"Specific Character Set '{string.Join('\\', cleaned)}' uses '{term}', which LiverFlow does not decode (supported: default repertoire, ISO 8859 single-byte sets, ISO_IR 192 UTF-8).");
+                return new DicomCharacterSet(cleaned, null, $"Specific Character Set '{string.Join('\\', cleaned)}' uses '{term}', which LiverFlow does not decode (supported: default repertoire, ISO 8859 single-byte sets, ISO_IR 192 UTF-8, GB18030, GBK).");
             }
 
             if (encoding is not null && encoding.CodePage != single.CodePage)
