@@ -33,11 +33,16 @@ public sealed class LesionPreprocessor
     public LesionCrop Crop(ImageVolume arterial, ImageVolume portalVenous, ImageVolume delayed, LesionRegion lesion)
     {
         ArgumentNullException.ThrowIfNull(arterial);
-        ArgumentNullException.ThrowIfNull(portalVenous);
-        ArgumentNullException.ThrowIfNull(delayed);
         ArgumentNullException.ThrowIfNull(lesion);
+        return Crop(arterial, portalVenous, delayed, PlanField(arterial.Geometry, lesion));
+    }
 
-        var (axisX, axisY, axisZ) = FieldAxes(arterial.Geometry);
+    /// <summary>Where the field lies for a lesion on an arterial grid: its centre, axes and voxel size.</summary>
+    public static LesionField PlanField(VolumeGeometry arterialGrid, LesionRegion lesion)
+    {
+        ArgumentNullException.ThrowIfNull(arterialGrid);
+        ArgumentNullException.ThrowIfNull(lesion);
+        var (axisX, axisY, axisZ) = FieldAxes(arterialGrid);
         var (minX, maxX) = lesion.Extent(axisX);
         var (minY, maxY) = lesion.Extent(axisY);
         var (minZ, maxZ) = lesion.Extent(axisZ);
@@ -50,30 +55,43 @@ public sealed class LesionPreprocessor
             extent.X / (LesionFraction * LesionCrop.SizeX),
             extent.Y / (LesionFraction * LesionCrop.SizeY),
             extent.Z / (LesionFraction * LesionCrop.SizeZ));
+        return new LesionField(centre, axisX, axisY, axisZ, spacing, extent);
+    }
+
+    public LesionCrop Crop(ImageVolume arterial, ImageVolume portalVenous, ImageVolume delayed, LesionField field)
+    {
+        ArgumentNullException.ThrowIfNull(arterial);
+        ArgumentNullException.ThrowIfNull(portalVenous);
+        ArgumentNullException.ThrowIfNull(delayed);
+        ArgumentNullException.ThrowIfNull(field);
 
         var data = new float[LesionCrop.Length];
         var phases = new[] { arterial, portalVenous, delayed };
         var outside = 0;
         var total = 0;
+        Span<Vector3d> subSamples = stackalloc Vector3d[LesionField.SubSamplesPerVoxel];
         for (var x = 0; x < LesionCrop.SizeX; x++)
         {
             for (var y = 0; y < LesionCrop.SizeY; y++)
             {
                 for (var z = 0; z < LesionCrop.SizeZ; z++)
                 {
-                    var voxelCentre = centre
-                        + axisX * ((x - (LesionCrop.SizeX - 1) / 2.0) * spacing.X)
-                        + axisY * ((y - (LesionCrop.SizeY - 1) / 2.0) * spacing.Y)
-                        + axisZ * ((z - (LesionCrop.SizeZ - 1) / 2.0) * spacing.Z);
                     total++;
-                    if (!arterial.ContainsWorld(voxelCentre))
+                    if (!arterial.ContainsWorld(field.VoxelCentre(x, y, z)))
                     {
                         outside++;
                     }
 
+                    field.SubSamples(x, y, z, subSamples);
                     for (var c = 0; c < LesionCrop.Channels; c++)
                     {
-                        data[LesionCrop.FlatIndex(c, x, y, z)] = SupersampledValue(phases[c], voxelCentre, axisX, axisY, axisZ, spacing);
+                        double sum = 0;
+                        foreach (var p in subSamples)
+                        {
+                            sum += phases[c].SampleWorld(p);
+                        }
+
+                        data[LesionCrop.FlatIndex(c, x, y, z)] = (float)(sum / subSamples.Length);
                     }
                 }
             }
@@ -91,7 +109,7 @@ public sealed class LesionPreprocessor
             ScaleChannelToUnitRange(data, c);
         }
 
-        return new LesionCrop(data, centre, axisX, axisY, axisZ, spacing, extent, outsideFraction);
+        return new LesionCrop(data, field.Centre, field.AxisX, field.AxisY, field.AxisZ, field.Spacing, field.LesionExtentMm, outsideFraction);
     }
 
     /// <summary>Field axes for an arterial grid: in-plane X, Y and slice-normal Z, each signed toward +L/+P/+S.</summary>
@@ -106,24 +124,6 @@ public sealed class LesionPreprocessor
         var dominant = Math.Abs(axis.X) >= Math.Abs(axis.Y) && Math.Abs(axis.X) >= Math.Abs(axis.Z) ? axis.X
             : Math.Abs(axis.Y) >= Math.Abs(axis.Z) ? axis.Y : axis.Z;
         return dominant < 0 ? -axis : axis;
-    }
-
-    private static float SupersampledValue(ImageVolume volume, Vector3d centre, Vector3d ax, Vector3d ay, Vector3d az, Vector3d spacing)
-    {
-        double sum = 0;
-        for (var dx = -1; dx <= 1; dx += 2)
-        {
-            for (var dy = -1; dy <= 1; dy += 2)
-            {
-                for (var dz = -1; dz <= 1; dz += 2)
-                {
-                    var p = centre + ax * (dx * spacing.X / 4) + ay * (dy * spacing.Y / 4) + az * (dz * spacing.Z / 4);
-                    sum += volume.SampleWorld(p);
-                }
-            }
-        }
-
-        return (float)(sum / 8);
     }
 
     private static void ScaleChannelToUnitRange(float[] data, int channel)

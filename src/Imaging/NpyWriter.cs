@@ -11,42 +11,13 @@ public static class NpyWriter
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(shape);
-        long count = 1;
-        foreach (var d in shape)
-        {
-            if (d < 0)
-            {
-                throw new ArgumentException($"Negative dimension {d} in shape.", nameof(shape));
-            }
-
-            count *= d;
-        }
-
+        var count = ElementCount(shape);
         if (count != data.Length)
         {
             throw new ArgumentException($"Shape ({string.Join(", ", shape)}) holds {count} values but {data.Length} were given.", nameof(shape));
         }
 
-        var shapeText = shape.Count == 1
-            ? string.Create(CultureInfo.InvariantCulture, $"({shape[0]},)")
-            : "(" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + ")";
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shapeText + ", }";
-
-        // The format pads the header with spaces and a newline so the data starts on a 64-byte boundary.
-        const int preamble = 10;
-        var total = preamble + header.Length + 1;
-        var padded = (total + 63) / 64 * 64;
-        header = header + new string(' ', padded - total) + "\n";
-
-        Span<byte> head = stackalloc byte[preamble];
-        head[0] = 0x93;
-        "NUMPY"u8.CopyTo(head[1..]);
-        head[6] = 1;
-        head[7] = 0;
-        BinaryPrimitives.WriteUInt16LittleEndian(head[8..], (ushort)header.Length);
-        stream.Write(head);
-        stream.Write(Encoding.ASCII.GetBytes(header));
-
+        WriteHeader(stream, shape);
         var buffer = new byte[4 * 4096];
         var offset = 0;
         while (offset < data.Length)
@@ -66,5 +37,49 @@ public static class NpyWriter
     {
         using var stream = File.Create(path);
         Write(stream, data, shape);
+    }
+
+    /// <summary>Writes only the header for a float32 array of this shape and returns its length in bytes; the data follows it.</summary>
+    public static int WriteHeader(Stream stream, IReadOnlyList<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(shape);
+        ElementCount(shape);
+        var shapeText = shape.Count == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"({shape[0]},)")
+            : "(" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + ")";
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shapeText + ", }";
+
+        // The format pads the header with spaces and a newline so the data starts on a 64-byte boundary.
+        const int preamble = 10;
+        var total = preamble + header.Length + 1;
+        var padded = (total + 63) / 64 * 64;
+        header = header + new string(' ', padded - total) + "\n";
+
+        Span<byte> head = stackalloc byte[preamble];
+        head[0] = 0x93;
+        "NUMPY"u8.CopyTo(head[1..]);
+        head[6] = 1;
+        head[7] = 0;
+        BinaryPrimitives.WriteUInt16LittleEndian(head[8..], (ushort)header.Length);
+        stream.Write(head);
+        stream.Write(Encoding.ASCII.GetBytes(header));
+        return preamble + header.Length;
+    }
+
+    private static long ElementCount(IReadOnlyList<int> shape)
+    {
+        long count = 1;
+        foreach (var d in shape)
+        {
+            if (d < 0)
+            {
+                throw new ArgumentException($"Negative dimension {d} in shape.", nameof(shape));
+            }
+
+            count *= d;
+        }
+
+        return count;
     }
 }

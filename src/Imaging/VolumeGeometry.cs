@@ -110,6 +110,18 @@ public sealed record VolumeGeometry
         && Math.Abs(RowSpacing - other.RowSpacing) < 1e-6
         && Math.Abs(SliceSpacing - other.SliceSpacing) < 1e-6;
 
+    /// <summary>A sub-grid of this grid (same axes and spacing), clipped to it: how a patch around a lesion is addressed.</summary>
+    public VolumeGeometry SubGrid(int iStart, int jStart, int kStart, int columns, int rows, int slices)
+    {
+        var i0 = Math.Clamp(iStart, 0, Columns - 1);
+        var j0 = Math.Clamp(jStart, 0, Rows - 1);
+        var k0 = Math.Clamp(kStart, 0, Slices - 1);
+        var i1 = Math.Clamp(iStart + columns, i0 + 1, Columns);
+        var j1 = Math.Clamp(jStart + rows, j0 + 1, Rows);
+        var k1 = Math.Clamp(kStart + slices, k0 + 1, Slices);
+        return new VolumeGeometry(i1 - i0, j1 - j0, k1 - k0, IndexToWorld(i0, j0, k0), RowDirection, ColumnDirection, SliceDirection, ColumnSpacing, RowSpacing, SliceSpacing);
+    }
+
     /// <summary>Axial grid (rows run anterior→posterior, columns right→left, slices inferior→superior).</summary>
     public static VolumeGeometry Axial(int columns, int rows, int slices, Vector3d origin, double columnSpacing, double rowSpacing, double sliceSpacing) =>
         new(columns, rows, slices, origin, new Vector3d(1, 0, 0), new Vector3d(0, 1, 0), new Vector3d(0, 0, 1), columnSpacing, rowSpacing, sliceSpacing);

@@ -1,0 +1,135 @@
+using LiverFlow.Imaging;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace LiverFlow.Models;
+
+/// <summary>
+/// Runs a verified model package with ONNX Runtime (CPU execution provider; GPU selection belongs to the
+/// Inference worker). On load the ONNX graph's own input and outputs are checked against the card, so a
+/// model file that was swapped along with its hash still cannot be fed the wrong tensor.
+/// </summary>
+public sealed class LesionClassifier : IDisposable
+{
+    private readonly InferenceSession session;
+    private readonly string inputName;
+    private readonly int denseWidth;
+
+    public LesionClassifier(ModelPackage package, SessionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        Package = package;
+        var ownsOptions = options is null;
+        options ??= new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        try
+        {
+            session = new InferenceSession(package.ModelPath, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelPackageException($"Model '{package.Card.Id}': ONNX Runtime cannot load {package.Card.ModelFile}: {e.Message}", e);
+        }
+        finally
+        {
+            if (ownsOptions)
+            {
+                options.Dispose();
+            }
+        }
+
+        var card = package.Card;
+        inputName = card.Input.Name;
+        if (!session.InputMetadata.TryGetValue(inputName, out var input))
+        {
+            session.Dispose();
+            throw new ModelPackageException($"Model '{card.Id}' refused: the ONNX graph has no input '{inputName}' (it has {string.Join(", ", session.InputMetadata.Keys)}).");
+        }
+
+        CheckDimensions(card.Id, inputName, input.Dimensions, card.Input.Shape);
+        foreach (var output in card.Outputs)
+        {
+            if (!session.OutputMetadata.TryGetValue(output.Name, out var meta))
+            {
+                session.Dispose();
+                throw new ModelPackageException($"Model '{card.Id}' refused: the ONNX graph has no output '{output.Name}'.");
+            }
+
+            CheckDimensions(card.Id, output.Name, meta.Dimensions, output.Shape);
+        }
+
+        denseWidth = card.Outputs.First(o => o.Name == ModelCard.DenseActivationsOutput).Shape[1];
+    }
+
+    public ModelPackage Package { get; }
+
+    public IReadOnlyList<LesionPrediction> Classify(IReadOnlyList<LesionCrop> crops)
+    {
+        ArgumentNullException.ThrowIfNull(crops);
+        var batch = new float[crops.Count * LesionCrop.Length];
+        for (var n = 0; n < crops.Count; n++)
+        {
+            crops[n].Data.CopyTo(batch, n * LesionCrop.Length);
+        }
+
+        return Classify(batch, crops.Count);
+    }
+
+    /// <summary>Classifies a batch already laid out as N×3×24×24×12 float32 (C order).</summary>
+    public IReadOnlyList<LesionPrediction> Classify(float[] batch, int count)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (count < 1 || batch.Length != count * LesionCrop.Length)
+        {
+            throw new ArgumentException($"Expected {count}×{LesionCrop.Length} values for a batch of {count}, got {batch.Length}.", nameof(batch));
+        }
+
+        var (probabilities, dense) = Run(batch, count);
+        var classes = Package.Card.Classes;
+        var results = new LesionPrediction[count];
+        for (var n = 0; n < count; n++)
+        {
+            results[n] = new LesionPrediction(classes, probabilities.AsSpan(n * classes.Count, classes.Count).ToArray(), dense.AsSpan(n * denseWidth, denseWidth).ToArray());
+        }
+
+        return results;
+    }
+
+    /// <summary>Raw outputs for a batch: probabilities (N×classes) and dense activations (N×width), row-major.</summary>
+    public (float[] Probabilities, float[] DenseActivations) Run(float[] batch, int count)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var tensor = new DenseTensor<float>(batch, [count, LesionCrop.Channels, LesionCrop.SizeX, LesionCrop.SizeY, LesionCrop.SizeZ]);
+        using var results = session.Run(
+            [NamedOnnxValue.CreateFromTensor(inputName, tensor)],
+            [ModelCard.ProbabilitiesOutput, ModelCard.DenseActivationsOutput]);
+        float[]? probabilities = null, dense = null;
+        foreach (var r in results)
+        {
+            var values = r.AsTensor<float>().ToArray();
+            if (r.Name == ModelCard.ProbabilitiesOutput)
+            {
+                probabilities = values;
+            }
+            else
+            {
+                dense = values;
+            }
+        }
+
+        return (probabilities!, dense!);
+    }
+
+    public void Dispose() => session.Dispose();
+
+    private void CheckDimensions(string id, string name, int[] actual, IReadOnlyList<int> declared)
+    {
+        var matches = actual.Length == declared.Count
+            && actual.Zip(declared).All(p => p.Second == -1 ? p.First <= 0 : p.First == p.Second);
+        if (!matches)
+        {
+            session.Dispose();
+            throw new ModelPackageException(
+                $"Model '{id}' refused: the ONNX graph's '{name}' has shape [{string.Join(", ", actual)}] but the card declares [{string.Join(", ", declared)}].");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using LiverFlow.Phantom.Cli;
+
+return PhantomCli.Run(args);
