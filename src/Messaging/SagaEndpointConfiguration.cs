@@ -6,7 +6,8 @@ public static class SagaEndpointConfiguration
 {
     /// <summary>
     /// Retries a saga message that lost a race on its row (serialization failure, deadlock, duplicate
-    /// insert of the first event): the next attempt, in a fresh transaction, loads the winner's row.
+    /// insert of the first event, or an event that overtook the study's first event): the next attempt,
+    /// in a fresh transaction, loads the winner's row.
     /// Then holds the saga's own publishes in memory until the transaction has committed, so a retried
     /// attempt never leaks the events of the one that failed. The order matters: retry outside, outbox inside.
     /// </summary>
@@ -15,7 +16,9 @@ public static class SagaEndpointConfiguration
         ArgumentNullException.ThrowIfNull(endpoint);
         endpoint.UseMessageRetry(r =>
         {
-            r.Handle<Exception>(TransientDatabaseErrors.IsTransient);
+            // A SagaException here is an event for a study whose first event is not committed yet
+            // (a stage answered faster than the saga recorded the study): wait for the row.
+            r.Handle<Exception>(e => TransientDatabaseErrors.IsTransient(e) || e is SagaException);
             // Short, jittered waits: the competing transaction is usually done within milliseconds.
             r.Exponential(retryLimit, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(40));
         });

@@ -52,6 +52,11 @@ public sealed class WorkflowHostProcess : IAsyncDisposable
         await WaitUntilReadyAsync(timeout ?? TimeSpan.FromSeconds(90));
     }
 
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Starts the host unless it is running (a test that failed after a kill leaves it down).</summary>
+    public Task EnsureRunningAsync() => IsRunning ? Task.CompletedTask : StartAsync();
+
     /// <summary>SIGKILL, the whole tree: no graceful shutdown, no flushing, exactly like a power cut.</summary>
     public async Task KillAsync()
     {
