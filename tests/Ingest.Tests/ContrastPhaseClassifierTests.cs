@@ -111,6 +111,26 @@ public sealed class ContrastPhaseClassifierTests
     }
 
     [Theory]
+    [InlineData("BRAIN", false)]
+    [InlineData("head", false)]
+    [InlineData("LSPINE", false)]
+    [InlineData("KNEE", false)]
+    [InlineData("ABDOMEN", true)]
+    [InlineData("LIVER", true)]
+    [InlineData("", true)]
+    public void A_post_contrast_T1_of_another_body_part_is_no_liver_phase(string bodyPart, bool candidate)
+    {
+        // The TCIA brain series: post-contrast T1 with an agent, which order alone would call arterial.
+        var series = T1(11, "T1post", "09:15:47", "10cc Multihance") with { BodyPartExamined = bodyPart };
+        var decision = Classifier.Classify([series]).Decisions.Single();
+        Assert.Equal(candidate, decision.Phase is not null);
+        if (!candidate)
+        {
+            Assert.Equal($"body part {bodyPart.ToUpperInvariant()} is not a liver examination", decision.Reason);
+        }
+    }
+
+    [Theory]
     [InlineData("Ax SSFSE T2", null, null, new string[0], "echo time 90 ms")]
     [InlineData("HASTE tra", null, null, new string[0], "T2-weighted")]
     [InlineData("ep2d_diff_b50_800", null, 800.0, new string[0], "diffusion")]

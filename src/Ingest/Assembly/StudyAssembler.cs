@@ -189,6 +189,7 @@ public sealed class StudyAssembler(ContrastPhaseClassifier classifier)
             SeriesInstanceUid = ds.Text(DicomTag.SeriesInstanceUID),
             SeriesNumber = ds.Int(DicomTag.SeriesNumber),
             Modality = ds.Text(DicomTag.Modality) is { Length: > 0 } m ? m : "OT",
+            BodyPartExamined = ds.Text(DicomTag.BodyPartExamined),
             SeriesDescription = ds.Text(DicomTag.SeriesDescription),
             ProtocolName = ds.Text(DicomTag.ProtocolName),
             ImageType = ds.Texts(DicomTag.ImageType),

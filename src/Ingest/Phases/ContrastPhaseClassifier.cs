@@ -43,12 +43,13 @@ public sealed class ContrastPhaseClassifier
     private static readonly TimeSpan DoubleArterialGap = TimeSpan.FromSeconds(25);
 
     private readonly PhaseRules _rules;
-    private readonly Regex _localizer, _derived, _diffusion, _inOpposed, _t2, _pre, _arterial, _portal, _delayed,
+    private readonly Regex _nonLiverBodyPart, _localizer, _derived, _diffusion, _inOpposed, _t2, _pre, _arterial, _portal, _delayed,
         _hepatobiliary, _post, _dynamicT1, _hepatobiliaryAgent, _noAgent;
 
     public ContrastPhaseClassifier(PhaseRules rules)
     {
         _rules = rules ?? throw new ArgumentNullException(nameof(rules));
+        _nonLiverBodyPart = Compile(rules.NonLiverBodyPartPattern);
         _localizer = Compile(rules.LocalizerPattern);
         _derived = Compile(rules.DerivedPattern);
         _diffusion = Compile(rules.DiffusionPattern);
@@ -112,6 +113,10 @@ public sealed class ContrastPhaseClassifier
         if (!string.Equals(s.Modality, "MR", StringComparison.OrdinalIgnoreCase))
         {
             return Other(1.0, $"modality {s.Modality} is not MR");
+        }
+        if (s.BodyPartExamined.Trim().Length > 0 && _nonLiverBodyPart.IsMatch(s.BodyPartExamined.Trim()))
+        {
+            return Other(1.0, $"body part {s.BodyPartExamined.Trim().ToUpperInvariant()} is not a liver examination");
         }
         if (imageType.Contains("LOCALIZER") || _localizer.IsMatch(name))
         {

@@ -29,6 +29,9 @@ public sealed class PhaseRules
     /// <summary>Values that vendors write into Contrast/Bolus Agent when there was none.</summary>
     public string NoAgentPattern { get; set; } = @"^\s*(none|no|nil|n/?a|-+|0)?\s*$";
 
+    /// <summary>Body Part Examined values that are not a liver examination (an empty value says nothing and is not matched).</summary>
+    public string NonLiverBodyPartPattern { get; set; } = @"^(brain|head|headneck|neck|skull|orbit|iac|sella|[ctl]?spine|[ctl]spine|knee|shoulder|hip|ankle|foot|hand|wrist|elbow|breast|extremity|arm|leg|prostate|heart)$";
+
     public string LocalizerPattern { get; set; } = @"\bloc(ali[sz]er)?\b|scout|survey|3[\s-]?pl(ane)?|tri[\s-]?pl|\bcal(ibration)?\b|asset cal";
     public string DerivedPattern { get; set; } = @"\bsub(tract(ion|ed)?)?\b|\bsubs?\d|\bmip\b|\bmnip\b|\bmpr\b|\bproj(ection)?\b|reformat|\bcolou?r\b|\bmap\b|_sub\b";
     public string DiffusionPattern { get; set; } = @"\bdwi\b|diff|\badc\b|ep2d|\btrace\b|\bb\s?=?\s?\d{2,4}\b|\bivim\b";

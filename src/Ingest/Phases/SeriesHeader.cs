@@ -9,6 +9,8 @@ public sealed record SeriesHeader
     public required string SeriesInstanceUid { get; init; }
     public int? SeriesNumber { get; init; }
     public string Modality { get; init; } = "MR";
+    /// <summary>Body Part Examined (0018,0015); empty when the scanner left it out, as many do.</summary>
+    public string BodyPartExamined { get; init; } = "";
     public string SeriesDescription { get; init; } = "";
     public string ProtocolName { get; init; } = "";
     /// <summary>Image Type (0008,0008) values, e.g. ORIGINAL, PRIMARY, M, ND.</summary>
