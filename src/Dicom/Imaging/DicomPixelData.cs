@@ -128,11 +128,11 @@ public sealed class DicomPixelData
             throw new DicomPixelDataException($"Number of Frames {NumberOfFrames} must be at least 1.");
         }
 
-        var totalBits = BitsPerFrame * NumberOfFrames;
-        var totalBytes = (totalBits + 7) / 8;
-        if (totalBytes > options.MaxTotalBytes || BitsPerFrame / 8 > int.MaxValue / 2)
+        // Computed in decimal so that no hostile combination of 16-bit and IS values can overflow the check itself.
+        var totalBytes = Math.Ceiling((decimal)Rows * Columns * SamplesPerPixel * BitsAllocated * NumberOfFrames / 8);
+        if (totalBytes > options.MaxTotalBytes || totalBytes > int.MaxValue)
         {
-            throw new DicomPixelDataException($"Rows×Columns×Samples×Frames×Bits = {Rows}×{Columns}×{SamplesPerPixel}×{NumberOfFrames}×{BitsAllocated} needs {totalBytes} bytes, over the configured limit of {options.MaxTotalBytes} bytes.");
+            throw new DicomPixelDataException($"Rows×Columns×Samples×Frames×Bits = {Rows}×{Columns}×{SamplesPerPixel}×{NumberOfFrames}×{BitsAllocated} needs {totalBytes} bytes, over the configured limit of {Math.Min(options.MaxTotalBytes, int.MaxValue)} bytes.");
         }
 
         if (_pixelItem is DicomElement native)

@@ -25,6 +25,11 @@ public static class RleLosslessDecoder
 
         var segmentCount = BinaryPrimitives.ReadUInt32LittleEndian(encoded);
         var expected = samplesPerPixel * bytesPerSample;
+        if (expected > 15)
+        {
+            throw new DicomPixelDataException($"RLE Lossless holds at most 15 segments; {samplesPerPixel} sample(s) of {bytesPerSample} byte(s) would need {expected} (PS3.5 G.2).");
+        }
+
         if (segmentCount != expected)
         {
             throw new DicomPixelDataException($"RLE frame has {segmentCount} segments; {samplesPerPixel} sample(s) of {bytesPerSample} byte(s) need {expected} (PS3.5 G.2).");
