@@ -17,7 +17,8 @@ public sealed class PDataWriteStream : Stream
     private readonly Stream _network;
     private readonly byte _presentationContextId;
     private readonly bool _isCommand;
-    private readonly byte[] _buffer;
+    private readonly int _capacity;
+    private byte[] _buffer;
     private int _filled = PduCodec.HeaderLength + PdvHeaderLength;
     private bool _completed;
 
@@ -33,7 +34,10 @@ public sealed class PDataWriteStream : Stream
             throw new ArgumentOutOfRangeException(nameof(peerMaxPduLength), $"Maximum PDU length {peerMaxPduLength} leaves no room for data.");
         }
 
-        _buffer = new byte[PduCodec.HeaderLength + maxPdu];
+        // The full PDU size is only needed for data sets; a command or a small data set must not
+        // cost a 1 MiB allocation, so the buffer grows on demand up to one PDU.
+        _capacity = PduCodec.HeaderLength + (int)maxPdu;
+        _buffer = new byte[Math.Min(_capacity, 4096)];
     }
 
     public long BytesWritten { get; private set; }
@@ -59,13 +63,14 @@ public sealed class PDataWriteStream : Stream
         ObjectDisposedException.ThrowIf(_completed, this);
         while (!buffer.IsEmpty)
         {
-            if (_filled == _buffer.Length)
+            if (_filled == _capacity)
             {
                 var length = Frame(isLast: false);
                 _network.Write(_buffer, 0, length);
                 _filled = PduCodec.HeaderLength + PdvHeaderLength;
             }
 
+            EnsureRoom(buffer.Length);
             var n = Math.Min(buffer.Length, _buffer.Length - _filled);
             buffer[..n].CopyTo(_buffer.AsSpan(_filled));
             _filled += n;
@@ -79,13 +84,14 @@ public sealed class PDataWriteStream : Stream
         ObjectDisposedException.ThrowIf(_completed, this);
         while (!buffer.IsEmpty)
         {
-            if (_filled == _buffer.Length)
+            if (_filled == _capacity)
             {
                 var length = Frame(isLast: false);
                 await _network.WriteAsync(_buffer.AsMemory(0, length), cancellationToken);
                 _filled = PduCodec.HeaderLength + PdvHeaderLength;
             }
 
+            EnsureRoom(buffer.Length);
             var n = Math.Min(buffer.Length, _buffer.Length - _filled);
             buffer[..n].CopyTo(_buffer.AsMemory(_filled));
             _filled += n;
@@ -110,6 +116,17 @@ public sealed class PDataWriteStream : Stream
         await _network.WriteAsync(_buffer.AsMemory(0, length), cancellationToken);
         await _network.FlushAsync(cancellationToken);
         _completed = true;
+    }
+
+    private void EnsureRoom(int wanted)
+    {
+        if (_buffer.Length - _filled >= wanted || _buffer.Length == _capacity)
+        {
+            return;
+        }
+
+        var size = Math.Min(_capacity, Math.Max(_buffer.Length * 2, _filled + wanted));
+        Array.Resize(ref _buffer, size);
     }
 
     private int Frame(bool isLast)

@@ -327,7 +327,7 @@ internal sealed class DicomServiceConnection
             return DicomStatus.StorageDataSetDoesNotMatchSopClass.WithComment("Affected SOP Class differs from the presentation context");
         }
 
-        var inspection = ReceivedInstanceInspector.Inspect(sink.Path);
+        var inspection = ReceivedInstanceInspector.Inspect(sink.Path, sink.DataSetInMemory, transferSyntax);
         if (inspection.Problem is { } problem)
         {
             return problem;

@@ -9,12 +9,15 @@ internal sealed record InstanceInspection(string? SopClassUid, string? SopInstan
 /// </summary>
 internal static class ReceivedInstanceInspector
 {
-    public static InstanceInspection Inspect(string path)
+    /// <summary>Parses the data set from memory when the sink kept it, else the file on disk.</summary>
+    public static InstanceInspection Inspect(string path, ReadOnlyMemory<byte>? dataSet, string transferSyntaxUid)
     {
-        DicomFile file;
+        DicomDataset dataset;
         try
         {
-            file = DicomFile.Open(path);
+            dataset = dataSet is { } bytes
+                ? IO.DicomDatasetReader.Read(bytes, DicomTransferSyntax.Parse(transferSyntaxUid))
+                : DicomFile.Open(path).Dataset;
         }
         catch (DicomException ex)
         {
@@ -26,7 +29,6 @@ internal static class ReceivedInstanceInspector
             return new InstanceInspection(null, null, DicomStatus.StorageCannotUnderstand.WithComment($"Data set cannot be parsed: {ex.GetType().Name}"));
         }
 
-        var dataset = file.Dataset;
         var sopClass = dataset.TryGetString(DicomTag.SOPClassUID, out var c) ? c.Trim(' ', '\0') : null;
         var sopInstance = dataset.TryGetString(DicomTag.SOPInstanceUID, out var i) ? i.Trim(' ', '\0') : null;
         if (string.IsNullOrEmpty(sopInstance))

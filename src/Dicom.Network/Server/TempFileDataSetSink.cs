@@ -7,7 +7,14 @@ namespace LiverFlow.Dicom.Network.Server;
 /// </summary>
 internal sealed class TempFileDataSetSink : IDataSetSink, IAsyncDisposable
 {
+    /// <summary>
+    /// Data sets up to this size are also kept in memory so the check after receipt parses them
+    /// without reading the file back; one instance, never a study, is held.
+    /// </summary>
+    public const int InMemoryCopyLimit = 8 * 1024 * 1024;
+
     private FileStream? _file;
+    private MemoryStream? _copy = new(256 * 1024);
 
     public TempFileDataSetSink(string directory, byte[] fileMetaInformation)
     {
@@ -15,7 +22,10 @@ internal sealed class TempFileDataSetSink : IDataSetSink, IAsyncDisposable
         try
         {
             Directory.CreateDirectory(directory);
-            _file = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+
+            // Synchronous writes: the association's task owns this file, and on Linux "async"
+            // file I/O is the same write on a pool thread plus a hand-off.
+            _file = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
             _file.Write(fileMetaInformation);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -33,22 +43,39 @@ internal sealed class TempFileDataSetSink : IDataSetSink, IAsyncDisposable
 
     public bool IsComplete { get; private set; }
 
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken cancellationToken)
+    /// <summary>The data set bytes as received, when small enough to have been kept; null otherwise.</summary>
+    public ReadOnlyMemory<byte>? DataSetInMemory => _copy is null ? null : _copy.GetBuffer().AsMemory(0, (int)_copy.Length);
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken cancellationToken)
     {
         BytesReceived += fragment.Length;
         if (_file is null)
         {
-            return;
+            return ValueTask.CompletedTask;
+        }
+
+        if (_copy is not null)
+        {
+            if (_copy.Length + fragment.Length <= InMemoryCopyLimit)
+            {
+                _copy.Write(fragment.Span);
+            }
+            else
+            {
+                _copy = null;
+            }
         }
 
         try
         {
-            await _file.WriteAsync(fragment, cancellationToken);
+            _file.Write(fragment.Span);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Fail(ex);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)
@@ -57,7 +84,6 @@ internal sealed class TempFileDataSetSink : IDataSetSink, IAsyncDisposable
         {
             try
             {
-                await _file.FlushAsync(cancellationToken);
                 await _file.DisposeAsync();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -107,6 +133,7 @@ internal sealed class TempFileDataSetSink : IDataSetSink, IAsyncDisposable
         }
 
         _file = null;
+        _copy = null;
         TryDelete();
     }
 }
