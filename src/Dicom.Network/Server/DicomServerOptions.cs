@@ -31,7 +31,7 @@ public sealed record DicomServerOptions
     /// <summary>Largest P-DATA-TF variable field we accept (advertised in the A-ASSOCIATE-AC).</summary>
     public uint MaxPduLength { get; init; } = 256 * 1024;
 
-    /// <summary>Time allowed for the A-ASSOCIATE-RQ after connect and for the A-RELEASE-RP (PS3.8 ARTIM).</summary>
+    /// <summary>Time allowed for the A-ASSOCIATE-RQ after a peer connects (PS3.8 ARTIM).</summary>
     public TimeSpan ArtimTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Time allowed for the next PDU while an association is established.</summary>
