@@ -4,10 +4,10 @@ namespace LiverFlow.Dicom;
 public sealed class DicomFileMetaInformation : DicomDataset
 {
     /// <summary>LiverFlow's Implementation Class UID: a 2.25 UUID-derived UID, fixed for this implementation.</summary>
-    public const string LiverFlowImplementationClassUid = "2.25.326891635464719007772009260580571030649";
+    public const string LiverFlowImplementationClassUid = "2.25.302511234470127765314406411349851137001";
 
     /// <summary>Implementation Version Name (SH, at most 16 characters).</summary>
-    public const string LiverFlowImplementationVersionName = "LIVERFLOW_1_0";
+    public const string LiverFlowImplementationVersionName = "LIVERFLOW_1";
 
     public DicomFileMetaInformation()
     {
