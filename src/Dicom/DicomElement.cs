@@ -53,7 +53,15 @@ public sealed class DicomElement : DicomItem
                         return 0;
                     }
 
-                    return ValueRepresentation.IsMultiValuedString ? span.Count((byte)'\\') + 1 : 1;
+                    if (!ValueRepresentation.IsMultiValuedString)
+                    {
+                        return 1;
+                    }
+
+                    // In multi-byte repertoires 0x5C can be the second byte of a character, so count decoded backslashes.
+                    return ValueRepresentation.UsesSpecificCharacterSet && CharacterSet.IsSupported && (CharacterSet.UsesCodeExtensions || (!CharacterSet.Encoding.IsSingleByte && CharacterSet != DicomCharacterSet.Utf8))
+                        ? Decode().Count(c => c == '\\') + 1
+                        : span.Count((byte)'\\') + 1;
                 case VRKind.Binary:
                     return ValueRepresentation == DicomVR.AT ? span.Length / 4 : span.Length / ValueRepresentation.UnitSize;
                 default:
@@ -164,7 +172,7 @@ public sealed class DicomElement : DicomItem
     {
         var span = Buffer.Span;
         return ValueRepresentation.UsesSpecificCharacterSet
-            ? CharacterSet.Decode(span)
+            ? CharacterSet.Decode(span, ValueRepresentation == DicomVR.PN)
             : Encoding.Latin1.GetString(span);
     }
 

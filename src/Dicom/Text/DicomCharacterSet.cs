@@ -4,19 +4,25 @@ namespace LiverFlow.Dicom.Text;
 
 /// <summary>
 /// The repertoire named by Specific Character Set (0008,0005), PS3.3 C.12.1.1.2. Single-byte ISO 8859
-/// repertoires and UTF-8 (ISO_IR 192) are decoded; ISO 2022 code extensions that switch to multi-byte
-/// sets by escape sequence (Japanese, Korean, Chinese) are kept as bytes and refused on decode.
+/// repertoires, UTF-8 (ISO_IR 192), GB18030 and GBK are decoded and encoded; ISO 2022 code extensions that
+/// switch sets by escape sequence (Japanese, Korean, Chinese) are decoded only.
 /// </summary>
 public sealed class DicomCharacterSet
 {
     private static readonly Encoding Latin1 = Encoding.Latin1;
 
-    private DicomCharacterSet(string[] terms, Encoding? encoding, string? unsupportedReason)
+    private readonly Iso2022Decoder? _iso2022;
+
+    private DicomCharacterSet(string[] terms, Encoding? encoding, string? unsupportedReason, Iso2022Decoder? iso2022 = null)
     {
         Terms = terms;
         Encoding = encoding ?? Latin1;
         UnsupportedReason = unsupportedReason;
+        _iso2022 = iso2022;
     }
+
+    /// <summary>True when values switch sets by ISO 2022 escape sequences; such text is decoded but not encoded.</summary>
+    public bool UsesCodeExtensions => _iso2022 is not null;
 
     static DicomCharacterSet() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
@@ -68,20 +74,23 @@ public sealed class DicomCharacterSet
             }
 
             var single = SingleByte(term);
-            if (single is null)
+            if (single is null || (encoding is not null && encoding.CodePage != single.CodePage))
             {
-                return new DicomCharacterSet(cleaned, null, $"Specific Character Set '{string.Join('\\', cleaned)}' uses '{term}', which LiverFlow does not decode (supported: default repertoire, ISO 8859 single-byte sets, ISO_IR 192 UTF-8, GB18030, GBK).");
-            }
-
-            if (encoding is not null && encoding.CodePage != single.CodePage)
-            {
-                return new DicomCharacterSet(cleaned, null, $"Specific Character Set '{string.Join('\\', cleaned)}' switches between several repertoires by ISO 2022 escape sequences, which LiverFlow does not decode.");
+                return CodeExtensions(cleaned);
             }
 
             encoding = single;
         }
 
         return new DicomCharacterSet(cleaned, encoding ?? Latin1, null);
+    }
+
+    private static DicomCharacterSet CodeExtensions(string[] terms)
+    {
+        var decoder = Iso2022Decoder.Create(terms, out var unknown);
+        return decoder is null
+            ? new DicomCharacterSet(terms, null, $"Specific Character Set '{string.Join('\\', terms)}' uses '{unknown}', which LiverFlow does not decode (supported: default repertoire, ISO 8859 sets, ISO_IR 192 UTF-8, GB18030, GBK, and ISO 2022 IR 13, 87, 149, 58 with escape sequences).")
+            : new DicomCharacterSet(terms, null, null, decoder);
     }
 
     private static Encoding? SingleByte(string term)
@@ -104,14 +113,14 @@ public sealed class DicomCharacterSet
         };
     }
 
-    public string Decode(ReadOnlySpan<byte> bytes)
+    public string Decode(ReadOnlySpan<byte> bytes, bool personName = false)
     {
         if (UnsupportedReason is not null)
         {
             throw new DicomCharacterSetException(UnsupportedReason);
         }
 
-        return Encoding.GetString(bytes);
+        return _iso2022 is null ? Encoding.GetString(bytes) : _iso2022.Decode(bytes, personName);
     }
 
     public byte[] Encode(string text)
@@ -119,6 +128,17 @@ public sealed class DicomCharacterSet
         if (UnsupportedReason is not null)
         {
             throw new DicomCharacterSetException(UnsupportedReason);
+        }
+
+        if (_iso2022 is not null)
+        {
+            // Only ASCII needs no escape sequence; anything else would need an ISO 2022 encoder LiverFlow lacks.
+            if (text.Any(c => c > 0x7F))
+            {
+                throw new DicomCharacterSetException($"Writing non-ASCII text under '{this}' needs ISO 2022 escape sequences, which LiverFlow does not encode; use ISO_IR 192 (UTF-8).");
+            }
+
+            return Encoding.ASCII.GetBytes(text);
         }
 
         return Encoding.GetBytes(text);

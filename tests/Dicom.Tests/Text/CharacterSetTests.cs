@@ -15,7 +15,7 @@ public class CharacterSetTests
     private static readonly string[] EscapeSequenceFiles =
     [
         "fo-dicom/charset/chrH31.dcm", "fo-dicom/charset/chrH32.dcm", "fo-dicom/charset/chrI2.dcm",
-        "fo-dicom/charset/chrGB2312.dcm", "fo-dicom/charset/chrKoreanMulti.dcm", "fo-dicom/charset/chrJapMulti.dcm",
+        "fo-dicom/charset/chrKoreanMulti.dcm", "fo-dicom/charset/chrJapMulti.dcm", "fo-dicom/charset/chrJapMultiExplicitIR6.dcm",
     ];
 
     public static TheoryData<string> Decoded() => new(DecodedFiles);
@@ -26,7 +26,7 @@ public class CharacterSetTests
     {
         ExternalTools.RequirePydicom();
         var script = Path.Combine(AppContext.BaseDirectory, "Text", "pydicom_names.py");
-        var (code, stdout, stderr) = ExternalTools.Run(ExternalTools.DebianPython, [script], JsonSerializer.Serialize(DecodedFiles.Select(TestData.File).ToList()));
+        var (code, stdout, stderr) = ExternalTools.Run(ExternalTools.DebianPython, [script], JsonSerializer.Serialize(DecodedFiles.Concat(EscapeSequenceFiles).Select(TestData.File).ToList()));
         Assert.True(code == 0, $"pydicom_names.py failed: {stderr}");
         return JsonSerializer.Deserialize<Dictionary<string, string>>(stdout)!;
     });
@@ -45,14 +45,44 @@ public class CharacterSetTests
 
     [Theory]
     [MemberData(nameof(EscapeSequences))]
-    public void Iso2022_multibyte_sets_keep_their_bytes_and_refuse_decoding_by_name(string relative)
+    public void Iso2022_escape_sequences_decode_as_pydicom_decodes_them(string relative)
     {
-        var dataset = DicomFile.Open(TestData.File(relative)).Dataset;
+        var path = TestData.File(relative);
+        var dataset = DicomFile.Open(path).Dataset;
+
+        Assert.True(dataset.CharacterSet.UsesCodeExtensions);
+        Assert.Equal(PydicomNames.Value[path], dataset.GetSingleValue<DicomPersonName>(DicomTag.PatientName).ToString());
+    }
+
+    [Fact]
+    public void Gb2312_with_escape_sequences_decodes_to_chinese()
+    {
+        // pydicom 2.3 leaves the ESC $ ) A sequences in this name, so the expected text is stated here.
+        var dataset = DicomFile.Open(TestData.File("fo-dicom/charset/chrGB2312.dcm")).Dataset;
+
+        Assert.Equal("Zhang^XiaoDong=张^小东", dataset.GetSingleValue<DicomPersonName>(DicomTag.PatientName).ToString());
+    }
+
+    [Fact]
+    public void An_unsupported_repertoire_is_refused_by_name_and_keeps_its_bytes()
+    {
+        var dataset = new DicomDataset()
+            .Add(DicomTag.SpecificCharacterSet, "", "ISO 2022 IR 159")
+            .Add(new DicomElement(DicomTag.PatientName, DicomVR.PN, new byte[] { 0x1B, 0x24, 0x28, 0x44, 0x30, 0x21 }));
 
         Assert.False(dataset.CharacterSet.IsSupported);
         var ex = Assert.Throws<DicomCharacterSetException>(() => dataset.GetString(DicomTag.PatientName));
-        Assert.Contains("ISO 2022 IR", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ISO 2022 IR 159", ex.Message, StringComparison.Ordinal);
         Assert.False(dataset.TryGetString(DicomTag.PatientName, out _));
+        Assert.Equal(6, dataset.GetElement(DicomTag.PatientName)!.Length);
+    }
+
+    [Fact]
+    public void Writing_non_ascii_text_under_iso2022_is_refused()
+    {
+        var dataset = new DicomDataset().Add(DicomTag.SpecificCharacterSet, "", "ISO 2022 IR 87");
+
+        Assert.Throws<DicomCharacterSetException>(() => dataset.Add(DicomTag.PatientName, "山田"));
     }
 
     [Theory]
@@ -82,6 +112,7 @@ public class CharacterSetTests
         var item = dataset.GetSequence(DicomTag.RequestedProcedureCodeSequence).Items[0];
         Assert.Same(DicomCharacterSet.Utf8, dataset.CharacterSet);
         Assert.Contains("ISO 2022 IR 87", item.CharacterSet.Terms);
+        Assert.True(item.CharacterSet.UsesCodeExtensions);
     }
 
     [Fact]
