@@ -109,6 +109,16 @@ internal static class Tools
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary>utime+stime+cutime+cstime of a process from /proc (clock ticks of 1/100 s on Linux).</summary>
+    public static double CpuSecondsWithReapedChildren(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // Fields after the command name start at field 3 (state): utime is field 14, so index 11.
+        var ticks = Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
+        return ticks / 100.0;
+    }
+
     public static async Task WaitForPortAsync(int port)
     {
         for (var i = 0; i < 500; i++)

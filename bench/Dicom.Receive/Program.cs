@@ -11,7 +11,7 @@ using LiverFlow.Dicom.Network.Server;
 // Usage: dotnet run -c Release --project bench/Dicom.Receive [-- --series 4 --instances 200 --rounds 3]
 var series = Arg("--series", 4);
 var instances = Arg("--instances", 200);
-var rounds = Arg("--rounds", 3);
+var rounds = Arg("--rounds", 5);
 const uint MaxPdu = 131072; // storescp's largest -pdu: both receivers get the same PDU sizes from storescu.
 
 var work = Path.Combine(Path.GetTempPath(), $"liverflow-bench-receive-{Environment.ProcessId}");
@@ -24,25 +24,43 @@ try
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Data: {series} series x {instances} MR instances, 256x256 16-bit, {totalBytes / 1e6:F1} MB in {totalFiles} files"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Each round: {series} storescu processes in parallel (one per series, TCP_NODELAY=1), max PDU {MaxPdu}"));
 
-    var ours = new List<double>();
-    var theirs = new List<double>();
+    // Warm-up: JIT and first-touch of the files, not measured.
+    await ReceiveIntoOursAsync(sourceFolders, Path.Combine(work, "warmup"), totalFiles);
+
+    var ours = new List<Measurement>();
+    var theirs = new List<Measurement>();
     for (var round = 1; round <= rounds; round++)
     {
-        ours.Add(await ReceiveIntoOursAsync(sourceFolders, Path.Combine(work, $"ours{round}"), totalFiles));
-        theirs.Add(await ReceiveIntoStorescpAsync(sourceFolders, Path.Combine(work, $"storescp{round}"), totalFiles));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: LiverFlow SCP {ours[^1]:F2} s, storescp {theirs[^1]:F2} s"));
+        // Alternate the order so drifting load on a shared machine hits both receivers alike.
+        if (round % 2 == 1)
+        {
+            ours.Add(await ReceiveIntoOursAsync(sourceFolders, Path.Combine(work, $"ours{round}"), totalFiles));
+            theirs.Add(await ReceiveIntoStorescpAsync(sourceFolders, Path.Combine(work, $"storescp{round}"), totalFiles));
+        }
+        else
+        {
+            theirs.Add(await ReceiveIntoStorescpAsync(sourceFolders, Path.Combine(work, $"storescp{round}"), totalFiles));
+            ours.Add(await ReceiveIntoOursAsync(sourceFolders, Path.Combine(work, $"ours{round}"), totalFiles));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: LiverFlow SCP {ours[^1].Seconds:F2} s ({ours[^1].CpuSeconds:F2} CPU s), storescp {theirs[^1].Seconds:F2} s ({theirs[^1].CpuSeconds:F2} CPU s)"));
     }
 
-    var oursBest = ours.Min();
-    var theirsBest = theirs.Min();
-    var oursMbps = totalBytes / 1e6 / oursBest;
-    var theirsMbps = totalBytes / 1e6 / theirsBest;
     Console.WriteLine();
-    Console.WriteLine("| receiver | best of rounds (s) | MB/s | files/s |");
-    Console.WriteLine("| --- | --- | --- | --- |");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| LiverFlow DicomServer (parse-checked, moved into place) | {oursBest:F2} | {oursMbps:F1} | {totalFiles / oursBest:F0} |"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| dcmtk storescp --fork -od | {theirsBest:F2} | {theirsMbps:F1} | {totalFiles / theirsBest:F0} |"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ratio LiverFlow / storescp throughput: {oursMbps / theirsMbps:F2}"));
+    Console.WriteLine("| receiver | median wall (s) | median MB/s | best MB/s | receiver CPU s per 100 MB (median) |");
+    Console.WriteLine("| --- | --- | --- | --- | --- |");
+    Row("LiverFlow DicomServer (parse-checked, moved into place)", ours);
+    Row("dcmtk storescp --fork -od", theirs);
+    var ratio = Median(theirs.Select(m => m.Seconds)) / Median(ours.Select(m => m.Seconds));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Throughput ratio LiverFlow / storescp (median wall time): {ratio:F2}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPU ratio LiverFlow / storescp (median receiver CPU): {Median(ours.Select(m => m.CpuSeconds)) / Median(theirs.Select(m => m.CpuSeconds)):F2}"));
+
+    void Row(string name, List<Measurement> runs)
+    {
+        var wall = Median(runs.Select(m => m.Seconds));
+        var cpu = Median(runs.Select(m => m.CpuSeconds));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {wall:F2} | {totalBytes / 1e6 / wall:F1} | {totalBytes / 1e6 / runs.Min(m => m.Seconds):F1} | {cpu * 1e8 / totalBytes:F2} |"));
+    }
 }
 finally
 {
@@ -55,22 +73,30 @@ int Arg(string name, int fallback)
     return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
-static async Task<double> ReceiveIntoOursAsync(IReadOnlyList<string> sources, string output, int expectedFiles)
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static async Task<Measurement> ReceiveIntoOursAsync(IReadOnlyList<string> sources, string output, int expectedFiles)
 {
     Directory.CreateDirectory(output);
     var options = new DicomServerOptions { MaxPduLength = MaxPdu, TempDirectory = Path.Combine(output, ".incoming"), MaxConcurrentAssociations = 32 };
     await using var server = DicomServerFactory.Create(IPAddress.Loopback, 0, () => new MoveIntoFolderProvider(output), options);
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var elapsed = await SendAllAsync(sources, server.Port);
+    var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
     var stored = Directory.GetFiles(output).Length;
     if (stored != expectedFiles)
     {
         throw new InvalidOperationException($"LiverFlow SCP stored {stored} of {expectedFiles} files.");
     }
 
-    return elapsed;
+    return new Measurement(elapsed, cpu);
 }
 
-static async Task<double> ReceiveIntoStorescpAsync(IReadOnlyList<string> sources, string output, int expectedFiles)
+static async Task<Measurement> ReceiveIntoStorescpAsync(IReadOnlyList<string> sources, string output, int expectedFiles)
 {
     Directory.CreateDirectory(output);
     var port = FreePort();
@@ -87,7 +113,14 @@ static async Task<double> ReceiveIntoStorescpAsync(IReadOnlyList<string> sources
         }
 
         var stored = Directory.GetFiles(output).Length;
-        return stored == expectedFiles ? elapsed : throw new InvalidOperationException($"storescp stored {stored} of {expectedFiles} files.");
+        if (stored != expectedFiles)
+        {
+            throw new InvalidOperationException($"storescp stored {stored} of {expectedFiles} files.");
+        }
+
+        // storescp reaps its forked children, so their CPU shows in the parent's cutime/cstime.
+        await Task.Delay(50);
+        return new Measurement(elapsed, Tools.CpuSecondsWithReapedChildren(storescp.Id));
     }
     finally
     {
@@ -119,3 +152,5 @@ static int FreePort()
     listener.Start();
     return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
+
+internal readonly record struct Measurement(double Seconds, double CpuSeconds);

@@ -95,7 +95,7 @@ public sealed class ScpConformanceTests
     }
 
     [Fact]
-    public async Task Stored_files_read_cleanly_in_dcmdump()
+    public async Task Stored_files_read_cleanly_in_dcmdump_and_pydicom()
     {
         using var source = TestEnvironment.NewTempFolder("dump");
         MrFileFactory.WriteSeries(source.Path, 3);
@@ -110,6 +110,9 @@ public sealed class ScpConformanceTests
             Assert.Contains("(0002,0010) UI =LittleEndianImplicit", dump.StdOut, StringComparison.Ordinal);
             Assert.Contains("(0002,0016) AE [STORESCU]", dump.StdOut, StringComparison.Ordinal);
         }
+
+        var pydicom = await Pydicom.ReadAllAsync(Directory.GetFiles(scp.StoreFolder));
+        Assert.True(pydicom.ExitCode == 0, pydicom.Output);
     }
 
     internal static void AssertStoredEqualsSent(IEnumerable<string> sentFiles, string storeFolder, string? expectedSyntax)

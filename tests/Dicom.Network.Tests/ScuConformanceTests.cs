@@ -51,6 +51,8 @@ public sealed class ScuConformanceTests
             Assert.True(dump.ExitCode == 0 && dump.StdErr.Length == 0, $"{file}: {dump.Output}");
         }
 
+        var pydicom = await Pydicom.ReadAllAsync(stored);
+        Assert.True(pydicom.ExitCode == 0, pydicom.Output);
         AssertStoredByStorescpEqualsSent(files, stored);
     }
 
@@ -70,6 +72,8 @@ public sealed class ScuConformanceTests
         Assert.All(requests, r => Assert.Equal(DicomStatus.Success, r.Response?.Status));
         var stored = Directory.GetFiles(output);
         Assert.All(stored, f => Assert.Equal(DicomTransferSyntax.ImplicitVRLittleEndian, DicomFile.Open(f).FileMetaInfo.TransferSyntax));
+        var pydicom = await Pydicom.ReadAllAsync(stored);
+        Assert.True(pydicom.ExitCode == 0, pydicom.Output);
         AssertStoredByStorescpEqualsSent(files, stored);
     }
 

@@ -22,6 +22,7 @@ internal sealed class DicomServiceConnection
     private object? _provider;
     private AssociationChannel? _channel;
     private DicomAssociation? _association;
+    private readonly MemoryStream _dataSetCopy = new();
     private TempFileDataSetSink? _openSink;
     private int _messages;
 
@@ -223,7 +224,7 @@ internal sealed class DicomServiceConnection
             command.GetString(DicomTag.AffectedSOPInstanceUID) ?? string.Empty,
             transferSyntax,
             _association!.CallingAeTitle);
-        _openSink = new TempFileDataSetSink(_options.TempDirectory, meta);
+        _openSink = new TempFileDataSetSink(_options.TempDirectory, meta, _dataSetCopy);
         return _openSink;
     }
 
@@ -284,7 +285,7 @@ internal sealed class DicomServiceConnection
         {
             NetworkLog.StoreFailed(_logger, NetworkLog.Hash(sopInstance), status.ToString());
         }
-        else
+        else if (_logger.IsEnabled(LogLevel.Debug))
         {
             NetworkLog.StoreAnswered(_logger, NetworkLog.Hash(sopInstance), sink?.BytesReceived ?? 0, status.ToString());
         }

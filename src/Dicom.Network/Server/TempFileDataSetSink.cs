@@ -14,10 +14,18 @@ internal sealed class TempFileDataSetSink : IDataSetSink, IAsyncDisposable
     public const int InMemoryCopyLimit = 8 * 1024 * 1024;
 
     private FileStream? _file;
-    private MemoryStream? _copy = new(256 * 1024);
+    private MemoryStream? _copy;
 
-    public TempFileDataSetSink(string directory, byte[] fileMetaInformation)
+    /// <param name="directory">Temp folder for the file.</param>
+    /// <param name="fileMetaInformation">Preamble, prefix and group 0002 to write first.</param>
+    /// <param name="copyBuffer">
+    /// The association's reusable buffer for the in-memory copy: one per association, so
+    /// receiving does not allocate a large-object-heap array per instance.
+    /// </param>
+    public TempFileDataSetSink(string directory, byte[] fileMetaInformation, MemoryStream copyBuffer)
     {
+        _copy = copyBuffer;
+        _copy.SetLength(0);
         Path = System.IO.Path.Combine(directory, $"{Guid.NewGuid():N}.dcm.part");
         try
         {
