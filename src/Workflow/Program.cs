@@ -2,9 +2,14 @@ using LiverFlow.Messaging.Database;
 using LiverFlow.ServiceDefaults;
 using LiverFlow.Workflow;
 
+if (HealthProbe.IsRequested(args))
+{
+    return await HealthProbe.RunAsync(args);
+}
+
 // Content root is the binary's folder, so appsettings.json is found whatever directory the host is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddServiceDefaults("workflow");
+builder.AddServiceDefaults("liverflow-workflow");
 builder.AddWorkflowService();
 var app = builder.Build();
 

@@ -33,6 +33,20 @@ public class WorkflowSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xUnit does not dispose a fixture whose initialisation failed: clean up here.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         await Environment.EnsureReachableAsync();
         Rabbit = new RabbitMqManagement(Environment);
         Database = await WorkflowDatabase.CreateAsync(Environment, "liverflow_" + RunPrefix.Replace('-', '_'));
