@@ -54,17 +54,21 @@ internal static class ExternalTools
         }
     }
 
-    public static string RequireDcmdump()
+    public static string RequireDcmdump() => RequireTool("dcmdump", "dcmtk");
+
+    public static string RequireDciodvfy() => RequireTool("dciodvfy", "dicom3tools");
+
+    private static string RequireTool(string name, string debianPackage)
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':'))
         {
-            var candidate = Path.Combine(dir, "dcmdump");
+            var candidate = Path.Combine(dir, name);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new InvalidOperationException("dcmdump is not on PATH: install the Debian package dcmtk.");
+        throw new InvalidOperationException($"{name} is not on PATH: install the Debian package {debianPackage}.");
     }
 }
