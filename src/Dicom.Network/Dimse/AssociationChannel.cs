@@ -33,7 +33,9 @@ internal sealed class AssociationChannel
     public AssociationChannel(Stream stream, uint ourMaxPduLength, int maxCommandLength = 64 * 1024)
     {
         _stream = stream;
-        _reader = new PduReader(stream, ourMaxPduLength);
+        // Read-ahead coalesces a PDU header with the tail of the previous PDU in one socket read;
+        // writes bypass it and go straight to the connection.
+        _reader = new PduReader(new BufferedStream(stream, 64 * 1024), ourMaxPduLength);
         _maxCommandLength = maxCommandLength;
     }
 
