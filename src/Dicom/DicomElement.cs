@@ -115,6 +115,15 @@ public sealed class DicomElement : DicomItem
             return (T[])(object)Buffer.ToArray();
         }
 
+        if (ValueRepresentation.Kind == VRKind.Bytes && typeof(T).IsPrimitive && System.Runtime.CompilerServices.Unsafe.SizeOf<T>() == ValueRepresentation.UnitSize)
+        {
+            // OW as ushort[], OF as float[], OD as double[], OL as uint[], OV as ulong[]: the bytes are already little endian.
+            var size = ValueRepresentation.UnitSize;
+            var typed = new T[Buffer.Length / size];
+            System.Buffer.BlockCopy(Buffer.ToArray(), 0, typed, 0, typed.Length * size);
+            return typed;
+        }
+
         var count = Count;
         var values = new T[count];
         if (typeof(T) == typeof(string) || ValueRepresentation.Kind == VRKind.String)

@@ -52,9 +52,9 @@ public sealed class DicomFile
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            if (stream.Length > options.MaxDataLength)
+            if (stream.Length > Math.Min(options.MaxDataLength, Array.MaxLength))
             {
-                throw new DicomFileException($"File of {stream.Length} bytes exceeds the configured limit of {options.MaxDataLength} bytes.", path);
+                throw new DicomFileException($"File of {stream.Length} bytes exceeds the limit of {Math.Min(options.MaxDataLength, Array.MaxLength)} bytes (DicomReadOptions.MaxDataLength).", path);
             }
 
             var buffer = GC.AllocateUninitializedArray<byte>((int)stream.Length);

@@ -96,6 +96,17 @@ public class DatasetTests
         Assert.Same(DicomUID.EnhancedMRImageStorage, dataset.GetSingleValue<DicomUID>(DicomTag.SOPClassUID));
     }
 
+    [Fact]
+    public void Other_word_and_float_values_read_as_typed_arrays()
+    {
+        var dataset = new DicomDataset()
+            .Add(DicomTag.RedPaletteColorLookupTableData, DicomVR.OW, new ushort[] { 1, 65535 })
+            .Add(DicomTag.FloatPixelData, DicomVR.OF, new float[] { 1.5f, -2f });
+
+        Assert.Equal([1, 65535], dataset.GetValues<ushort>(DicomTag.RedPaletteColorLookupTableData));
+        Assert.Equal([1.5f, -2f], dataset.GetValues<float>(DicomTag.FloatPixelData));
+    }
+
     [Theory]
     [InlineData("1.2.840.10008.1.2", true)]
     [InlineData("1.2.0840", false)]
