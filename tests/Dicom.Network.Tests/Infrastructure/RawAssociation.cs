@@ -56,6 +56,22 @@ internal sealed class RawAssociation : IAsyncDisposable
         return DicomResponse.FromCommandSet(response.Command).Status;
     }
 
+    /// <summary>Sends a C-STORE-RQ and only part of its data set, then waits for what the SCP does about it.</summary>
+    public async Task<byte> StoreHalfAsync(string sopClassUid, string sopInstanceUid, byte[] firstFragment)
+    {
+        var command = new CommandSet()
+            .SetString(DicomTag.AffectedSOPClassUID, sopClassUid)
+            .SetUInt16(DicomTag.CommandField, (ushort)DicomCommandField.CStoreRequest)
+            .SetUInt16(DicomTag.MessageID, ++_messageId)
+            .SetUInt16(DicomTag.Priority, 0)
+            .SetUInt16(DicomTag.CommandDataSetType, 0)
+            .SetString(DicomTag.AffectedSOPInstanceUID, sopInstanceUid);
+        await _channel.SendMessageAsync(1, command, null, CancellationToken.None);
+        await _channel.SendPduAsync(new DataTransferPdu([new PresentationDataValue(1, false, false, firstFragment)]), CancellationToken.None);
+        var answer = await _channel.ReadPduAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        return answer is null ? (byte)0 : (byte)answer.Type;
+    }
+
     public async Task<DicomStatus> EchoAsync()
     {
         var command = new CommandSet()
