@@ -169,3 +169,50 @@ public class PixelDataTests
             .Add(DicomTag.SamplesPerPixel, (ushort)1)
             .Add(DicomTag.PixelData, DicomVR.OW, pixels);
 }
+
+public class DecompressorTests
+{
+    [Theory]
+    [InlineData("pydicom-data/emri_small_RLE.dcm", "pydicom-data/emri_small.dcm")]
+    [InlineData("debian-python3-pydicom/test_files/MR_small_RLE.dcm", "debian-python3-pydicom/test_files/MR_small.dcm")]
+    [InlineData("pydicom-data/liver_rle.dcm", "pydicom-data/liver.dcm")]
+    [InlineData("pydicom-data/liver_nonbyte_aligned_rle.dcm", "pydicom-data/liver_nonbyte_aligned.dcm")]
+    public void Rle_files_decompress_to_the_pixel_bytes_of_their_uncompressed_twin(string rle, string native)
+    {
+        var decompressed = DicomDecompressor.Decompress(DicomFile.Open(TestData.File(rle)));
+        using var memory = new MemoryStream();
+        decompressed.Save(memory);
+        var reread = DicomFile.Open(memory.ToArray());
+
+        var expected = DicomFile.Open(TestData.File(native)).Dataset.GetElement(DicomTag.PixelData)!.Buffer.ToArray();
+        var actual = reread.Dataset.GetElement(DicomTag.PixelData)!.Buffer.ToArray();
+        Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian, reread.FileMetaInfo.TransferSyntax);
+        Assert.Equal(expected.Length + (expected.Length & 1), actual.Length);
+        Assert.Equal(expected, actual[..expected.Length]);
+    }
+
+    [Theory]
+    [InlineData("debian-python3-pydicom/test_files/SC_rgb_rle_16bit_2frame.dcm")]
+    [InlineData("debian-python3-pydicom/test_files/SC_rgb_rle_32bit_2frame.dcm")]
+    [InlineData("debian-python3-pydicom/test_files/rtdose_rle.dcm")]
+    public void Decompressed_colour_and_multi_frame_files_keep_every_sample(string relative)
+    {
+        // The RLE frames themselves are checked against pydicom's pixel_array in PixelDataTests.
+        var original = DicomPixelData.Create(DicomFile.Open(TestData.File(relative)).Dataset);
+        var decompressed = DicomPixelData.Create(DicomDecompressor.Decompress(DicomFile.Open(TestData.File(relative))).Dataset);
+
+        Assert.Equal(original.NumberOfFrames, decompressed.NumberOfFrames);
+        for (var frame = 0; frame < original.NumberOfFrames; frame++)
+        {
+            Assert.Equal(original.GetFrame<long>(frame), decompressed.GetFrame<long>(frame));
+        }
+    }
+
+    [Fact]
+    public void Jpeg_files_cannot_be_decompressed_and_say_why()
+    {
+        var ex = Assert.Throws<DicomPixelDataException>(() => DicomDecompressor.Decompress(DicomFile.Open(TestData.File("debian-python3-pydicom/test_files/JPEG2000.dcm"))));
+
+        Assert.Contains("RLE Lossless only", ex.Message, StringComparison.Ordinal);
+    }
+}
