@@ -29,9 +29,9 @@ public static class DicomNetworkUids
     public const string RTStructureSetStorage = "1.2.840.10008.5.1.4.1.1.481.3";
 
     /// <summary>Our implementation class UID, under the UUID-derived root 2.25 (PS3.5 Annex B.2).</summary>
-    public const string ImplementationClassUid = "2.25.302511234470127765314406411349851137001";
+    public const string ImplementationClassUid = DicomFileMetaInformation.LiverFlowImplementationClassUid;
 
-    public const string ImplementationVersionName = "LIVERFLOW_1";
+    public const string ImplementationVersionName = DicomFileMetaInformation.LiverFlowImplementationVersionName;
 
     /// <summary>Uncompressed transfer syntaxes in the order this SCP prefers them.</summary>
     public static readonly IReadOnlyList<string> UncompressedTransferSyntaxes =

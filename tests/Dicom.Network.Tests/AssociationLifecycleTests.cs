@@ -69,6 +69,23 @@ public sealed class AssociationLifecycleTests
         Assert.True(welcome.ExitCode == 0, welcome.Output);
     }
 
+    [Fact]
+    public async Task Disposing_the_server_aborts_open_associations_and_stops_listening()
+    {
+        var scp = new StoringServer();
+        var port = scp.Port;
+        var held = await RawAssociation.OpenAsync(port, DicomNetworkUids.Verification);
+
+        var dispose = scp.DisposeAsync().AsTask();
+        var finished = await Task.WhenAny(dispose, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.Same(dispose, finished);
+        await Assert.ThrowsAnyAsync<Exception>(() => held.EchoAsync());
+        await held.DisposeAsync();
+        using var probe = new TcpClient();
+        await Assert.ThrowsAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, port));
+    }
+
     private sealed class NightShiftProvider : IDicomCEchoProvider, IDicomAssociationRequestHandler
     {
         public ValueTask<DicomStatus> OnCEchoRequestAsync(DicomCEchoRequest request, CancellationToken cancellationToken) =>

@@ -78,6 +78,22 @@ public sealed class ScuConformanceTests
     }
 
     [Fact]
+    public async Task Data_sets_are_fragmented_to_the_smallest_pdu_storescp_allows()
+    {
+        using var work = TestEnvironment.NewTempFolder("scu-pdu");
+        var files = Enumerable.Range(1, 3).Select(i => MrFileFactory.Write(work.Sub("src"), i, rows: 64, columns: 64)).ToList();
+        var output = work.Sub("out");
+        await using var scp = await StoreScpProcess.StartAsync(output, "-pdu", "4096");
+        var client = Client(scp.Port);
+        var requests = Queue(client, files);
+
+        await client.SendAsync();
+
+        Assert.All(requests, r => Assert.Equal(DicomStatus.Success, r.Response?.Status));
+        AssertStoredByStorescpEqualsSent(files, Directory.GetFiles(output));
+    }
+
+    [Fact]
     public async Task Refused_association_is_a_permanent_rejection_and_is_not_retried()
     {
         using var work = TestEnvironment.NewTempFolder("scu-refuse");
