@@ -39,6 +39,9 @@ internal sealed class AssociationChannel
         _maxCommandLength = maxCommandLength;
     }
 
+    /// <summary>The upper-layer state; every PDU read or written passes its guard.</summary>
+    public UpperLayerStateMachine State { get; } = new();
+
     /// <summary>Maximum PDU length the peer accepts; set once the association is negotiated.</summary>
     public uint PeerMaxPduLength { get; set; } = 16384;
 
@@ -51,14 +54,18 @@ internal sealed class AssociationChannel
     {
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timer.CancelAfter(timeout);
+        Pdu? pdu;
         try
         {
-            return await _reader.ReadAsync(timer.Token);
+            pdu = await _reader.ReadAsync(timer.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"No PDU arrived within {timeout.TotalSeconds:0.###} s.");
+            throw new TimeoutException($"No PDU arrived within {timeout.TotalSeconds:0.###} s (state {State.State}).");
         }
+
+        State.Apply(pdu is null ? UpperLayerEvent.TransportClosed : UpperLayerStateMachine.Received(pdu.Type));
+        return pdu;
     }
 
     public async Task SendPduAsync(Pdu pdu, CancellationToken cancellationToken)
@@ -67,6 +74,7 @@ internal sealed class AssociationChannel
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            State.Apply(UpperLayerStateMachine.Sent(pdu.Type));
             await _stream.WriteAsync(bytes, cancellationToken);
             await _stream.FlushAsync(cancellationToken);
         }
@@ -96,6 +104,7 @@ internal sealed class AssociationChannel
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            State.Apply(UpperLayerEvent.DataSent);
             var commandStream = new PDataWriteStream(_stream, presentationContextId, isCommand: true, PeerMaxPduLength);
             await commandStream.WriteAsync(command.Encode(), cancellationToken);
             await commandStream.CompleteAsync(cancellationToken);

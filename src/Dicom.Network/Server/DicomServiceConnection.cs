@@ -42,6 +42,7 @@ internal sealed class DicomServiceConnection
             _client.NoDelay = true;
             var stream = _client.GetStream();
             _channel = new AssociationChannel(stream, _options.MaxPduLength, _options.MaxCommandLength);
+            _channel.State.Apply(UpperLayerEvent.TransportConnected);
             _provider = _server.CreateProvider();
             if (!await NegotiateAsync(_channel, cancellationToken))
             {
@@ -112,10 +113,8 @@ internal sealed class DicomServiceConnection
             return false;
         }
 
-        if (first is not AssociateRequestPdu request)
-        {
-            throw new DicomPduException(AbortReason.UnexpectedPdu, $"Expected A-ASSOCIATE-RQ, received {first.Type}.");
-        }
+        // The state machine already refused anything but an A-ASSOCIATE-RQ in this state.
+        var request = (AssociateRequestPdu)first;
 
         var decision = AssociationNegotiator.Decide(request, _options, AcceptedSopClasses(), _server.ActiveAssociations - 1);
         if (decision.Reject is { } reject)
