@@ -84,6 +84,36 @@ public sealed class HostCrashTests(WorkflowSystem system) : IClassFixture<Workfl
             await Db.ScalarAsync("SELECT count(*) FROM workflow.outbox_messages WHERE id = $1 AND dispatched_at IS NOT NULL", rowId) == 1);
     }
 
+    [Fact]
+    public async Task Message_that_keeps_killing_its_consumer_goes_to_the_error_queue_after_the_delivery_limit()
+    {
+        await system.Host.EnsureRunningAsync();
+        await system.Host.KillAsync();
+        var study = StudyMessagesFor.NewStudy();
+        await Stages.Publish(study.Received());
+        var queue = $"{system.RunPrefix}-wf-{StudyWorkflowDefinition.QueueName}";
+
+        // Five deliveries that were never acknowledged, as if each had crashed the host: the quorum
+        // queue counts them in x-delivery-count exactly as it counts a consumer dying mid-message.
+        for (var delivery = 0; delivery < 5; delivery++)
+        {
+            await StudyWorkflowPathTests.WaitUntil(async () =>
+                (await system.Rabbit.GetAsync(queue, requeue: true)).Any(m => m.GetProperty("payload").GetString()!.Contains(study.Id.ToString(), StringComparison.Ordinal)));
+        }
+        await system.Host.StartAsync();
+
+        var errors = new List<System.Text.Json.JsonElement>();
+        await StudyWorkflowPathTests.WaitUntil(async () =>
+        {
+            errors = (await system.Rabbit.PeekAsync(queue + "_error"))
+                .Where(m => m.GetProperty("payload").GetString()!.Contains(study.Id.ToString(), StringComparison.Ordinal)).ToList();
+            return errors.Count == 1;
+        });
+        var reason = errors[0].GetProperty("properties").GetProperty("headers").GetProperty("MT-Fault-Message").GetString();
+        Assert.Contains("was delivered 6 times (limit 5)", reason, StringComparison.Ordinal);
+        Assert.Null(await Db.FindAsync(study.Id));
+    }
+
     private async Task KillOnceSomeHaveMoved(IReadOnlyCollection<Guid> ids, string state)
     {
         // Kill as soon as the first one has committed: the rest are in flight or still queued.

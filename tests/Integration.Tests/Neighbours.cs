@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using LiverFlow.Contracts;
 using LiverFlow.Messaging;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,7 +38,7 @@ public sealed class Neighbours : IAsyncDisposable
     /// <summary>The Ingest stand-in's error queue, where its poison messages end up.</summary>
     public string IngestErrorQueue => $"{EndpointPrefix}-ingest-stand-in_error";
 
-    public static async Task<Neighbours> StartAsync(TestEnvironment environment, string endpointPrefix)
+    public static async Task<Neighbours> StartAsync(TestEnvironment environment, string endpointPrefix, string stageConnectionString)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -53,12 +56,20 @@ public sealed class Neighbours : IAsyncDisposable
         });
         builder.Logging.AddFilter(_ => false);
         builder.Services.AddSingleton<ObservedEvents>();
+        builder.Services.AddDbContext<ReportingProbeDbContext>(o => o.UseNpgsql(stageConnectionString).UseSnakeCaseNamingConvention());
         builder.Services.AddLiverFlowMessaging(builder.Configuration, x =>
         {
             x.AddConsumer<IngestStandIn>();
             x.AddConsumer<WorkflowEventsObserver>();
+            x.AddConsumer<ReportingStandIn>();
         });
+        builder.Services.AddOutboxRelay<ReportingProbeDbContext>(builder.Configuration);
         var host = builder.Build();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ReportingProbeDbContext>();
+            await db.GetService<IRelationalDatabaseCreator>().CreateTablesAsync();
+        }
         await host.StartAsync();
         return new Neighbours(host, endpointPrefix);
     }

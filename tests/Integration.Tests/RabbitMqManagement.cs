@@ -34,6 +34,15 @@ public sealed class RabbitMqManagement : IDisposable
         return await response.Content.ReadFromJsonAsync<List<JsonElement>>() ?? [];
     }
 
+    /// <summary>Takes messages and rejects them back onto the queue: each counts as one delivery.</summary>
+    public async Task<IReadOnlyList<JsonElement>> GetAsync(string queue, bool requeue, int count = 50)
+    {
+        using var response = await _http.PostAsJsonAsync($"api/queues/{_vhost}/{Uri.EscapeDataString(queue)}/get",
+            new { count, ackmode = requeue ? "reject_requeue_true" : "ack_requeue_false", encoding = "auto", truncate = 50000 });
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<List<JsonElement>>() ?? [];
+    }
+
     public async Task<IReadOnlyList<string>> QueueNamesAsync(string prefix)
     {
         var queues = await _http.GetFromJsonAsync<List<JsonElement>>($"api/queues/{_vhost}?columns=name") ?? [];

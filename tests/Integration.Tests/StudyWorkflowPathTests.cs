@@ -151,7 +151,8 @@ public sealed class StudyWorkflowPathTests(WorkflowSystem system) : IClassFixtur
         string[] outcomes = [WorkflowStates.SignedOff, WorkflowStates.Rejected, WorkflowStates.NeedsAttention, WorkflowStates.Failed, WorkflowStates.AwaitingSignOff];
         var studies = Enumerable.Range(0, 50).Select(i => (Study: StudyMessagesFor.NewStudy(), Outcome: outcomes[i % outcomes.Length])).ToList();
 
-        await Task.WhenAll(studies.Select(s => DriveConcurrently(s.Study, s.Outcome)));
+        using var board = new StateBoard(Db, studies.Select(s => s.Study.Id).ToList());
+        await Task.WhenAll(studies.Select(s => DriveConcurrently(s.Study, s.Outcome, board)));
 
         var rows = await Db.WaitForStatesAsync(studies.ToDictionary(s => s.Study.Id, s => s.Outcome), TimeSpan.FromSeconds(60));
         foreach (var (study, outcome) in studies)
@@ -168,12 +169,41 @@ public sealed class StudyWorkflowPathTests(WorkflowSystem system) : IClassFixtur
         Assert.Equal(50, await Db.ScalarAsync("SELECT count(*) FROM workflow.studies WHERE correlation_id = ANY($1)", studies.Select(s => s.Study.Id).ToArray()));
     }
 
-    private async Task DriveConcurrently(StudyMessagesFor study, string outcome)
+    [Fact]
+    public async Task Stage_consumer_applies_a_message_once_and_publishes_its_result_through_its_outbox()
+    {
+        var study = StudyMessagesFor.NewStudy();
+        await Stages.Publish(study.Received());
+        await Db.WaitForStateAsync(study.Id, WorkflowStates.Receiving);
+        await Stages.Publish(study.Ingested());
+        await Db.WaitForStateAsync(study.Id, WorkflowStates.Ingested);
+        await Stages.Publish(study.Classified());
+        await Db.WaitForStateAsync(study.Id, WorkflowStates.Classified);
+
+        // The same message four times at once (a redelivery storm), then once more later.
+        var interpreted = new LesionsInterpreted(study.Id, ReportingStandIn.RulesVersion, study.Interpreted().Explanation, DateTimeOffset.UtcNow);
+        var messageId = Guid.NewGuid();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Stages.Publish(interpreted, messageId)));
+
+        var awaiting = await Db.WaitForStateAsync(study.Id, WorkflowStates.AwaitingSignOff);
+        await Stages.Publish(interpreted, messageId);
+        await Task.Delay(1000);
+
+        var drafts = await Db.ScalarAsync("SELECT count(*) FROM reporting_probe.drafts WHERE correlation_id = $1", study.Id);
+        Assert.Equal(1, drafts);
+        Assert.Equal(1, await Db.ScalarAsync("SELECT count(*) FROM reporting_probe.inbox_messages WHERE message_id = $1", messageId));
+        Assert.Equal(1, await Db.ScalarAsync(
+            "SELECT count(*) FROM reporting_probe.outbox_messages WHERE correlation_id = $1 AND dispatched_at IS NOT NULL", study.Id));
+        Assert.Equal(1, await Db.ScalarAsync(
+            "SELECT count(*) FROM reporting_probe.drafts WHERE correlation_id = $1 AND storage_key = $2", study.Id, awaiting.DraftReportKey!));
+    }
+
+    private async Task DriveConcurrently(StudyMessagesFor study, string outcome, StateBoard board)
     {
         async Task Step(Func<object> message, string expectedState)
         {
             await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Stages.Publish(message())));
-            await Db.WaitForStateAsync(study.Id, expectedState, TimeSpan.FromSeconds(45));
+            await board.WaitForAsync(study.Id, expectedState, TimeSpan.FromSeconds(45));
         }
 
         if (outcome == WorkflowStates.Failed)

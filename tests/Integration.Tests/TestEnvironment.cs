@@ -57,8 +57,12 @@ public sealed class TestEnvironment
     }
 
     /// <summary>The connection string of another database on the same server, same credentials.</summary>
-    public string ConnectionStringFor(string database)
-        => new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Database = database, Pooling = true }.ConnectionString;
+    /// <summary>
+    /// The connection string of another database on the same server, same credentials. Pools stay
+    /// small: the server's 100 connection slots are shared with every other test suite on the machine.
+    /// </summary>
+    public string ConnectionStringFor(string database, int maxPoolSize = 10)
+        => new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Database = database, Pooling = true, MaxPoolSize = maxPoolSize }.ConnectionString;
 
     /// <summary>Fails (never skips) with the command that fixes it when a service is not there.</summary>
     public async Task EnsureReachableAsync()

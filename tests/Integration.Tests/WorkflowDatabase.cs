@@ -21,6 +21,9 @@ public sealed class WorkflowDatabase
 
     public string ConnectionString { get; }
 
+    /// <summary>For the host under test: enough connections for its prefetch, not the server's whole budget.</summary>
+    public string HostConnectionString => _environment.ConnectionStringFor(Name, maxPoolSize: 20);
+
     public static async Task<WorkflowDatabase> CreateAsync(TestEnvironment environment, string name)
     {
         ArgumentNullException.ThrowIfNull(environment);

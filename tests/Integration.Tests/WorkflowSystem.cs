@@ -50,11 +50,11 @@ public class WorkflowSystem : IAsyncLifetime
         await Environment.EnsureReachableAsync();
         Rabbit = new RabbitMqManagement(Environment);
         Database = await WorkflowDatabase.CreateAsync(Environment, "liverflow_" + RunPrefix.Replace('-', '_'));
-        Neighbours = await Neighbours.StartAsync(Environment, RunPrefix + "-stages");
+        Neighbours = await Neighbours.StartAsync(Environment, RunPrefix + "-stages", Database.ConnectionString);
 
         var settings = new Dictionary<string, string>
         {
-            ["ConnectionStrings__liverflow"] = Database.ConnectionString,
+            ["ConnectionStrings__liverflow"] = Database.HostConnectionString,
             ["RabbitMq__Host"] = Environment.RabbitHost,
             ["RabbitMq__Port"] = Environment.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RabbitMq__VirtualHost"] = Environment.RabbitVirtualHost,

@@ -20,6 +20,8 @@ public abstract partial class IdempotentConsumer<TMessage, TDbContext>(TDbContex
 
     protected TDbContext Db => dbContext;
 
+    protected TimeProvider Clock => clock;
+
     public async Task Consume(ConsumeContext<TMessage> context)
     {
         ArgumentNullException.ThrowIfNull(context);
