@@ -16,11 +16,19 @@ try
 
     ParseAll(paths); // JIT and page cache warm-up, as pydicom's first round below also warms its imports.
     var ours = Enumerable.Range(0, rounds).Select(_ => Time(() => ParseAll(paths))).Min();
-    var theirs = PydicomSeconds(folder, rounds);
+    var theirs = PydicomSeconds(folder, rounds, pixels: false);
+    DecodeAll(paths);
+    var oursPixels = Enumerable.Range(0, rounds).Select(_ => Time(() => DecodeAll(paths))).Min();
+    var theirsPixels = PydicomSeconds(folder, rounds, pixels: true);
 
+    Console.WriteLine("parse (open, two header values, pixel bytes):");
     Report("LiverFlow.Dicom", ours, files, bytes);
     Report("pydicom dcmread", theirs, files, bytes);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio (LiverFlow / pydicom throughput): {theirs / ours:F1}×"));
+    Console.WriteLine("parse + pixel frame as 16-bit array (DicomPixelData.GetFrame<ushort> vs pixel_array):");
+    Report("LiverFlow.Dicom", oursPixels, files, bytes);
+    Report("pydicom", theirsPixels, files, bytes);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio (LiverFlow / pydicom throughput): {theirsPixels / oursPixels:F1}×"));
 }
 finally
 {
@@ -42,6 +50,35 @@ static void ParseAll(IReadOnlyList<string> paths)
     GC.KeepAlive(checksum);
 }
 
+static void DecodeAll(IReadOnlyList<string> paths)
+{
+    // Each frame lands in its own new array, as pydicom's pixel_array does.
+    long checksum = 0;
+    var sw = Stopwatch.StartNew();
+    double open = 0, create = 0, frames = 0;
+    foreach (var path in paths)
+    {
+        var t0 = sw.Elapsed.TotalMilliseconds;
+        var file = DicomFile.Open(path);
+        var t1 = sw.Elapsed.TotalMilliseconds;
+        var pixels = LiverFlow.Dicom.Imaging.DicomPixelData.Create(file.Dataset);
+        var t2 = sw.Elapsed.TotalMilliseconds;
+        var frame = pixels.GetFrame<ushort>(0);
+        var t3 = sw.Elapsed.TotalMilliseconds;
+        open += t1 - t0;
+        create += t2 - t1;
+        frames += t3 - t2;
+        checksum += frame[frame.Length / 2];
+    }
+
+    if (Environment.GetEnvironmentVariable("LIVERFLOW_BENCH_DETAIL") == "1")
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  open {open:F1} ms, pixel module {create:F1} ms, frames {frames:F1} ms"));
+    }
+
+    GC.KeepAlive(checksum);
+}
+
 static double Time(Action action)
 {
     var watch = Stopwatch.StartNew();
@@ -49,7 +86,7 @@ static double Time(Action action)
     return watch.Elapsed.TotalSeconds;
 }
 
-static double PydicomSeconds(string folder, int rounds)
+static double PydicomSeconds(string folder, int rounds, bool pixels)
 {
     const string script = """
         import glob, sys, time, pydicom
@@ -58,7 +95,7 @@ static double PydicomSeconds(string folder, int rounds)
             total = 0
             for p in paths:
                 ds = pydicom.dcmread(p)
-                total += ds.Rows + len(ds.SOPInstanceUID) + len(ds.PixelData)
+                total += ds.Rows + len(ds.SOPInstanceUID) + (int(ds.pixel_array[128, 128]) if sys.argv[3] == "1" else len(ds.PixelData))
             return total
         run()
         best = min((lambda t0: (run(), time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(int(sys.argv[2])))
@@ -69,6 +106,7 @@ static double PydicomSeconds(string folder, int rounds)
     info.ArgumentList.Add(script);
     info.ArgumentList.Add(folder);
     info.ArgumentList.Add(rounds.ToString(CultureInfo.InvariantCulture));
+    info.ArgumentList.Add(pixels ? "1" : "0");
     using var process = Process.Start(info) ?? throw new InvalidOperationException("Cannot start /usr/bin/python3 (install python3-pydicom).");
     var output = process.StandardOutput.ReadToEnd();
     var error = process.StandardError.ReadToEnd();

@@ -249,6 +249,11 @@ public sealed class DicomPixelData
         }
 
         var data = GetFrameData(frame).Span;
+        if (TryCopyWordsFast(data, destination))
+        {
+            return;
+        }
+
         var shift = HighBit + 1 - BitsStored;
         var mask = BitsStored >= 32 ? uint.MaxValue : (1u << BitsStored) - 1;
         var signBit = 1u << (BitsStored - 1);
@@ -269,6 +274,59 @@ public sealed class DicomPixelData
             long value = IsSigned && (stored & signBit) != 0 ? (long)stored - (1L << BitsStored) : stored;
             destination[i] = Cast<T>(value);
         }
+    }
+
+    /// <summary>
+    /// The common MR/CT case without per-sample branching: 16-bit samples, interleaved, High Bit = Bits Stored − 1,
+    /// read into their natural type (ushort, short) or int.
+    /// </summary>
+    private bool TryCopyWordsFast<T>(ReadOnlySpan<byte> data, Span<T> destination)
+        where T : unmanaged
+    {
+        if (BitsAllocated != 16 || HighBit != BitsStored - 1 || (PlanarConfiguration == 1 && SamplesPerPixel > 1) || !BitConverter.IsLittleEndian)
+        {
+            return false;
+        }
+
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(data[..(SamplesPerFrame * 2)]);
+        var unused = 16 - BitsStored;
+        if (typeof(T) == typeof(ushort) && !IsSigned)
+        {
+            var target = System.Runtime.InteropServices.MemoryMarshal.Cast<T, ushort>(destination);
+            var mask = (ushort)(0xFFFF >> unused);
+            for (var i = 0; i < words.Length; i++)
+            {
+                target[i] = (ushort)(words[i] & mask);
+            }
+
+            return true;
+        }
+
+        if (typeof(T) == typeof(short) && IsSigned)
+        {
+            var target = System.Runtime.InteropServices.MemoryMarshal.Cast<T, short>(destination);
+            for (var i = 0; i < words.Length; i++)
+            {
+                // Shifting the stored bits to the top and back (arithmetic) extends the sign.
+                target[i] = (short)((short)(words[i] << unused) >> unused);
+            }
+
+            return true;
+        }
+
+        if (typeof(T) == typeof(int))
+        {
+            var target = System.Runtime.InteropServices.MemoryMarshal.Cast<T, int>(destination);
+            var mask = 0xFFFF >> unused;
+            for (var i = 0; i < words.Length; i++)
+            {
+                target[i] = IsSigned ? (short)(words[i] << unused) >> unused : words[i] & mask;
+            }
+
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>Modality values (e.g. Hounsfield units): stored value × Rescale Slope + Rescale Intercept.</summary>
