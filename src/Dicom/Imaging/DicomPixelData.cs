@@ -174,7 +174,7 @@ public sealed class DicomPixelData
         var bytesPerSample = Math.Max(1, BitsAllocated / 8);
         var segmentLength = BitsAllocated == 1 ? BytesPerFrame : PixelsPerFrame;
         var decoded = new byte[Math.Max(BytesPerFrame, SamplesPerPixel * bytesPerSample * segmentLength)];
-        RleLosslessDecoder.Decode(encoded.Span, PixelsPerFrame, SamplesPerPixel, bytesPerSample, decoded, segmentLength);
+        RleLosslessDecoder.Decode(encoded.Span, SamplesPerPixel, bytesPerSample, decoded, segmentLength);
         return decoded.AsMemory(0, BytesPerFrame);
     }
 

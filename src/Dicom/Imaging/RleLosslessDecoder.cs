@@ -12,11 +12,11 @@ public static class RleLosslessDecoder
     private const int HeaderLength = 64;
 
     /// <param name="encoded">The frame's fragment data: the 64-byte RLE header, then the segments.</param>
-    /// <param name="pixelCount">Rows × Columns.</param>
     /// <param name="samplesPerPixel">Samples per pixel.</param>
     /// <param name="bytesPerSample">Bits Allocated / 8 (1 for 1-bit data, whose segment holds the packed bits).</param>
     /// <param name="destination">Receives samplesPerPixel × bytesPerSample × segmentLength bytes.</param>
-    public static void Decode(ReadOnlySpan<byte> encoded, int pixelCount, int samplesPerPixel, int bytesPerSample, Span<byte> destination, int segmentLength)
+    /// <param name="segmentLength">Bytes each segment decodes to: Rows × Columns, or the packed bytes of a 1-bit frame.</param>
+    public static void Decode(ReadOnlySpan<byte> encoded, int samplesPerPixel, int bytesPerSample, Span<byte> destination, int segmentLength)
     {
         if (encoded.Length < HeaderLength)
         {
@@ -40,7 +40,6 @@ public static class RleLosslessDecoder
             throw new DicomPixelDataException("RLE destination buffer is too small for the frame.");
         }
 
-        _ = pixelCount;
         Span<int> offsets = stackalloc int[16];
         for (var i = 0; i < segmentCount; i++)
         {

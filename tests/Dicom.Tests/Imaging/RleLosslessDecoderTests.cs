@@ -43,7 +43,7 @@ public class RleLosslessDecoderTests
         new byte[] { 0x01, 0x12, 0xAB, 0x01, 0x34, 0xCD }.CopyTo(frame, 64);
         var decoded = new byte[4];
 
-        RleLosslessDecoder.Decode(frame, 2, 1, 2, decoded, 2);
+        RleLosslessDecoder.Decode(frame, 1, 2, decoded, 2);
 
         Assert.Equal(new byte[] { 0x34, 0x12, 0xCD, 0xAB }, decoded);
     }
@@ -59,7 +59,7 @@ public class RleLosslessDecoderTests
         frame[4] = (byte)first;
         frame[8] = (byte)second;
 
-        var ex = Assert.Throws<DicomPixelDataException>(() => RleLosslessDecoder.Decode(frame, 2, 1, 2, new byte[4], 2));
+        var ex = Assert.Throws<DicomPixelDataException>(() => RleLosslessDecoder.Decode(frame, 1, 2, new byte[4], 2));
 
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
     }
