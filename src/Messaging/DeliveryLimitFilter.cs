@@ -33,10 +33,12 @@ public sealed class DeliveryLimitFilter<TMessage>(Microsoft.Extensions.Options.I
     public static long PriorDeliveries(Headers headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        if (!headers.TryGetHeader(DeliveryCountHeader, out var value) || value is null)
-        {
-            return 0;
-        }
+        return headers.TryGetHeader(DeliveryCountHeader, out var value) ? ParseDeliveryCount(value) : 0;
+    }
+
+    /// <summary>The AMQP client hands the header over as whichever integer type the broker encoded.</summary>
+    public static long ParseDeliveryCount(object? value)
+    {
         return value switch
         {
             long l => l,

@@ -71,3 +71,23 @@ public sealed class MessagingPolicyTests
         Assert.Contains("not a registered contract", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class DeliveryCountTests
+{
+    public static TheoryData<object?, long> Values => new()
+    {
+        { null, 0 },
+        { 3L, 3 },
+        { 4, 4 },
+        { (short)5, 5 },
+        { (byte)6, 6 },
+        { "7", 7 },
+        { "seven", 0 },
+        { 2.5, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Values))]
+    public void Delivery_count_header_is_read_whatever_integer_type_carries_it(object? header, long expected)
+        => Assert.Equal(expected, LiverFlow.Messaging.DeliveryLimitFilter<StudyReceived>.ParseDeliveryCount(header));
+}

@@ -15,69 +15,69 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     where TMessage : class
 {
     private const string InsertSavepoint = "liverflow_saga_insert";
-    private readonly DbContext dbContext;
-    private readonly IDbContextTransaction transaction;
-    private readonly ConsumeContext<TMessage> consumeContext;
-    private readonly ISagaConsumeContextFactory<DbContext, TSaga> factory;
+    private readonly DbContext _dbContext;
+    private readonly IDbContextTransaction _transaction;
+    private readonly ConsumeContext<TMessage> _consumeContext;
+    private readonly ISagaConsumeContextFactory<DbContext, TSaga> _factory;
     private readonly SagaRowLock _rowLock;
 
     public PostgresSagaRepositoryContext(DbContext dbContext, IDbContextTransaction transaction, ConsumeContext<TMessage> consumeContext,
         ISagaConsumeContextFactory<DbContext, TSaga> factory)
         : base(consumeContext, dbContext)
     {
-        this.dbContext = dbContext;
-        this.transaction = transaction;
-        this.consumeContext = consumeContext;
-        this.factory = factory;
+        _dbContext = dbContext;
+        _transaction = transaction;
+        _consumeContext = consumeContext;
+        _factory = factory;
         _rowLock = SagaRowLock.For<TSaga>(dbContext);
     }
 
     public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance)
-        => factory.CreateSagaConsumeContext(dbContext, consumeContext, instance, SagaConsumeContextMode.Add);
+        => _factory.CreateSagaConsumeContext(_dbContext, _consumeContext, instance, SagaConsumeContextMode.Add);
 
     public async Task<SagaConsumeContext<TSaga, TMessage>?> Insert(TSaga instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
         // PostgreSQL aborts the whole transaction on a failed statement; a savepoint keeps the
         // message's transaction usable when the row already exists.
-        await transaction.CreateSavepointAsync(InsertSavepoint, CancellationToken);
-        var entry = dbContext.Set<TSaga>().Add(instance);
+        await _transaction.CreateSavepointAsync(InsertSavepoint, CancellationToken);
+        var entry = _dbContext.Set<TSaga>().Add(instance);
         try
         {
-            await dbContext.SaveChangesAsync(CancellationToken);
-            await transaction.ReleaseSavepointAsync(InsertSavepoint, CancellationToken);
-            return await factory.CreateSagaConsumeContext(dbContext, consumeContext, instance, SagaConsumeContextMode.Insert);
+            await _dbContext.SaveChangesAsync(CancellationToken);
+            await _transaction.ReleaseSavepointAsync(InsertSavepoint, CancellationToken);
+            return await _factory.CreateSagaConsumeContext(_dbContext, _consumeContext, instance, SagaConsumeContextMode.Insert);
         }
         catch (DbUpdateException ex) when (TransientDatabaseErrors.IsUniqueViolation(ex))
         {
             entry.State = EntityState.Detached;
-            await transaction.RollbackToSavepointAsync(InsertSavepoint, CancellationToken);
+            await _transaction.RollbackToSavepointAsync(InsertSavepoint, CancellationToken);
             return null;
         }
     }
 
     public async Task<SagaConsumeContext<TSaga, TMessage>?> Load(Guid correlationId)
     {
-        var instance = await _rowLock.LoadForUpdate<TSaga>(dbContext, correlationId, CancellationToken);
+        var instance = await _rowLock.LoadForUpdate<TSaga>(_dbContext, correlationId, CancellationToken);
         return instance is null
             ? null
-            : await factory.CreateSagaConsumeContext(dbContext, consumeContext, instance, SagaConsumeContextMode.Load);
+            : await _factory.CreateSagaConsumeContext(_dbContext, _consumeContext, instance, SagaConsumeContextMode.Load);
     }
 
     public async Task Save(SagaConsumeContext<TSaga> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        dbContext.Set<TSaga>().Add(context.Saga);
-        await dbContext.SaveChangesAsync(CancellationToken);
+        _dbContext.Set<TSaga>().Add(context.Saga);
+        await _dbContext.SaveChangesAsync(CancellationToken);
     }
 
-    public Task Update(SagaConsumeContext<TSaga> context) => dbContext.SaveChangesAsync(CancellationToken);
+    public Task Update(SagaConsumeContext<TSaga> context) => _dbContext.SaveChangesAsync(CancellationToken);
 
     public async Task Delete(SagaConsumeContext<TSaga> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        dbContext.Set<TSaga>().Remove(context.Saga);
-        await dbContext.SaveChangesAsync(CancellationToken);
+        _dbContext.Set<TSaga>().Remove(context.Saga);
+        await _dbContext.SaveChangesAsync(CancellationToken);
     }
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
@@ -85,7 +85,7 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     public Task Undo(SagaConsumeContext<TSaga> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        foreach (var entry in dbContext.ChangeTracker.Entries<TSaga>().Where(e => e.Entity.CorrelationId == context.Saga.CorrelationId))
+        foreach (var entry in _dbContext.ChangeTracker.Entries<TSaga>().Where(e => e.Entity.CorrelationId == context.Saga.CorrelationId))
         {
             entry.State = entry.State == EntityState.Added ? EntityState.Detached : EntityState.Unchanged;
         }
@@ -94,7 +94,7 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
 
     public Task<SagaConsumeContext<TSaga, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> consumeContext, TSaga instance, SagaConsumeContextMode mode)
         where T : class
-        => factory.CreateSagaConsumeContext(dbContext, consumeContext, instance, mode);
+        => _factory.CreateSagaConsumeContext(_dbContext, consumeContext, instance, mode);
 }
 
 /// <summary>Read-only access (no lock, no tracking) for MassTransit's query and load repositories.</summary>

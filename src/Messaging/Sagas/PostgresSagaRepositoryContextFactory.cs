@@ -111,14 +111,15 @@ public sealed partial class PostgresSagaRepositoryContextFactory<TSaga, TDbConte
 
             await work(transaction);
 
-            var wroteOutbox = dbContext.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
-            if (wroteOutbox)
+            // The tracker was cleared when this message began: any outbox row in it was written by this message.
+            var outboxRows = dbContext.ChangeTracker.Entries<OutboxMessage>().ToList();
+            if (outboxRows.Any(e => e.State == EntityState.Added))
             {
                 // Events enqueued by an activity whose saga was then left unchanged still belong to this message.
                 await dbContext.SaveChangesAsync(cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
-            if (wroteOutbox || dbContext.ChangeTracker.Entries<OutboxMessage>().Any())
+            if (outboxRows.Count > 0)
             {
                 signal.Notify();
             }
