@@ -51,4 +51,59 @@ public class DicomFileTests
         Assert.Equal(DicomUID.Verification.Value, read.GetString(DicomTag.AffectedSOPClassUID));
         Assert.Equal((ushort)7, read.GetSingleValue<ushort>(DicomTag.MessageID));
     }
+
+    [Fact]
+    public void Open_reads_from_a_stream_that_cannot_seek()
+    {
+        var bytes = File.ReadAllBytes(TestData.File("debian-python3-pydicom/test_files/CT_small.dcm"));
+        using var pipe = new NonSeekableStream(bytes);
+
+        var file = DicomFile.Open(pipe);
+
+        Assert.Equal("CompressedSamples^CT1", file.Dataset.GetString(DicomTag.PatientName));
+    }
+
+    [Fact]
+    public void A_missing_file_is_a_dicom_file_exception_naming_the_path()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "liverflow-does-not-exist.dcm");
+
+        var ex = Assert.Throws<DicomFileException>(() => DicomFile.Open(path));
+
+        Assert.Equal(path, ex.FilePath);
+        Assert.StartsWith(path, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_file_gets_file_meta_from_its_data_set()
+    {
+        var sopInstance = DicomUID.Generate().Value;
+        var dataset = new DicomDataset()
+            .Add(DicomTag.SOPClassUID, DicomUID.SegmentationStorage.Value)
+            .Add(DicomTag.SOPInstanceUID, sopInstance);
+        using var memory = new MemoryStream();
+
+        new DicomFile(dataset).Save(memory);
+        var meta = DicomFile.Open(memory.ToArray()).FileMetaInfo;
+
+        Assert.Equal(DicomUID.SegmentationStorage.Value, meta.MediaStorageSOPClassUID);
+        Assert.Equal(sopInstance, meta.MediaStorageSOPInstanceUID);
+        Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian, meta.TransferSyntax);
+        Assert.Equal(DicomFileMetaInformation.LiverFlowImplementationClassUid, meta.ImplementationClassUID);
+        Assert.Equal(new byte[] { 0, 1 }, meta.GetElement(DicomTag.FileMetaInformationVersion)!.Buffer.ToArray());
+        Assert.Equal((uint)(memory.Length - 132 - 12 - DicomDatasetWriter.MeasureLength(dataset, DicomTransferSyntax.ExplicitVRLittleEndian)), meta.GetSingleValue<uint>(DicomTag.FileMetaInformationGroupLength));
+    }
+
+    private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+    }
 }
