@@ -25,6 +25,7 @@ public class FuzzTests
         "debian-python3-pydicom/test_files/JPEG2000.dcm",
         "pydicom-data/liver_nonbyte_aligned.dcm",
         "fo-dicom/charset/chrX1.dcm",
+        "fo-dicom/charset/chrH32.dcm",
     ];
 
     [Fact]
