@@ -7,7 +7,8 @@ namespace LiverFlow.Dicom.Tests;
 
 /// <summary>
 /// Mutates real files (fixed seed) and requires every failure to be a <see cref="DicomException"/>: never an
-/// IndexOutOfRange, NullReference, Overflow or OutOfMemory. LIVERFLOW_FUZZ_ITERATIONS=N runs a longer campaign.
+/// IndexOutOfRange, NullReference, Overflow or OutOfMemory. LIVERFLOW_FUZZ_ITERATIONS=N runs a longer campaign,
+/// LIVERFLOW_FUZZ_SEED=S a different one.
 /// </summary>
 public class FuzzTests
 {
@@ -33,7 +34,8 @@ public class FuzzTests
     {
         var iterations = int.TryParse(Environment.GetEnvironmentVariable("LIVERFLOW_FUZZ_ITERATIONS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 3000;
         var originals = Seeds.Select(s => File.ReadAllBytes(TestData.File(s))).ToArray();
-        var random = new Random(20260301);
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("LIVERFLOW_FUZZ_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 20260301;
+        var random = new Random(seed);
         var outcomes = new Dictionary<string, int>();
         for (var i = 0; i < iterations; i++)
         {
@@ -52,7 +54,7 @@ public class FuzzTests
             {
                 var path = Path.Combine(Path.GetTempPath(), $"liverflow-fuzz-{i}.dcm");
                 File.WriteAllBytes(path, mutated);
-                Assert.Fail($"Iteration {i} (seed file {Seeds[seedIndex]}, input saved to {path}) threw {ex.GetType().Name}: {ex.Message}\n{ex.StackTrace}");
+                Assert.Fail($"Iteration {i} of seed {seed} (seed file {Seeds[seedIndex]}, input saved to {path}) threw {ex.GetType().Name}: {ex.Message}\n{ex.StackTrace}");
             }
         }
 
