@@ -95,6 +95,26 @@ public sealed class ScpConformanceTests
     }
 
     [Fact]
+    public async Task An_instance_larger_than_the_in_memory_check_limit_is_checked_from_disk_and_stored_intact()
+    {
+        using var source = TestEnvironment.NewTempFolder("large");
+        // 2100 × 2100 × 2 bytes ≈ 8.8 MB: above TempFileDataSetSink.InMemoryCopyLimit.
+        var file = MrFileFactory.Write(source.Path, 1, rows: 2100, columns: 2100);
+        Assert.True(new FileInfo(file).Length > Server.TempFileDataSetSink.InMemoryCopyLimit);
+        await using var scp = new StoringServer();
+
+        var client = new Client.DicomClient("127.0.0.1", scp.Port, "LIVERFLOW_SCU", "LIVERFLOW");
+        var request = new DicomCStoreRequest(file);
+        client.AddRequest(request);
+        await client.SendAsync();
+        var result = await Dcmtk.RunAsync("storescu", ["-aec", "LIVERFLOW", "-xi", "-R", "127.0.0.1", Port(scp.Port), file]);
+
+        Assert.True(request.Response?.Status == DicomStatus.Success, request.Response?.ToString());
+        Assert.True(result.ExitCode == 0 && result.Output.Length == 0, result.Output);
+        AssertStoredEqualsSent([file], scp.StoreFolder, DicomNetworkUids.ImplicitVRLittleEndian);
+    }
+
+    [Fact]
     public async Task Stored_files_read_cleanly_in_dcmdump_and_pydicom()
     {
         using var source = TestEnvironment.NewTempFolder("dump");

@@ -52,7 +52,8 @@ internal sealed class TempFileDataSetSink : IDataSetSink, IAsyncDisposable
     public bool IsComplete { get; private set; }
 
     /// <summary>The data set bytes as received, when small enough to have been kept; null otherwise.</summary>
-    public ReadOnlyMemory<byte>? DataSetInMemory => _copy is null ? null : _copy.GetBuffer().AsMemory(0, (int)_copy.Length);
+    /// <remarks>The explicit null cast matters: a bare null would convert through byte[] to an empty, non-null Memory.</remarks>
+    public ReadOnlyMemory<byte>? DataSetInMemory => _copy is null ? (ReadOnlyMemory<byte>?)null : _copy.GetBuffer().AsMemory(0, (int)_copy.Length);
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken cancellationToken)
     {
