@@ -94,28 +94,65 @@ public sealed class DicomFile
     public static DicomFile Open(ReadOnlyMemory<byte> bytes, DicomReadOptions? options = null) =>
         Parse(bytes, options ?? DicomReadOptions.Default, null);
 
-    /// <summary>Writes the file in the transfer syntax of its File Meta Information.</summary>
+    /// <summary>
+    /// Writes the file in the transfer syntax of its File Meta Information. The bytes go to a temporary file
+    /// beside <paramref name="path"/> that replaces it only when complete, so a failed save never leaves a
+    /// truncated DICOM file for a reader to pick up.
+    /// </summary>
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        EnsureSavable();
+        var temporary = path + ".partial-" + Guid.NewGuid().ToString("N");
         try
         {
-            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 65536);
-            Save(stream);
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 65536))
+            {
+                Save(stream);
+            }
+
+            File.Move(temporary, path, overwrite: true);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DicomException)
         {
+            TryDelete(temporary);
+            if (ex is DicomException)
+            {
+                throw;
+            }
+
             throw new DicomFileException($"Cannot write the file: {ex.Message}", path, ex);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // The original error matters more than a leftover temporary file.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
+
+    private void EnsureSavable()
+    {
+        if (FileMetaInfo.MediaStorageSOPClassUID == DicomUID.MediaStorageDirectoryStorage.Value)
+        {
+            throw new DicomFileException("LiverFlow does not write DICOMDIR files: re-encoding would invalidate the byte offsets its directory records (0004,1400/1420) point to.");
         }
     }
 
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (FileMetaInfo.MediaStorageSOPClassUID == DicomUID.MediaStorageDirectoryStorage.Value)
-        {
-            throw new DicomFileException("LiverFlow does not write DICOMDIR files: re-encoding would invalidate the byte offsets its directory records (0004,1400/1420) point to.");
-        }
+        EnsureSavable();
 
         var syntax = FileMetaInfo.TransferSyntax;
         FileMetaInfo.StampImplementation();

@@ -94,6 +94,25 @@ public class DicomFileTests
         Assert.Equal((uint)(memory.Length - 132 - 12 - DicomDatasetWriter.MeasureLength(dataset, DicomTransferSyntax.ExplicitVRLittleEndian)), meta.GetSingleValue<uint>(DicomTag.FileMetaInformationGroupLength));
     }
 
+    [Fact]
+    public void A_failed_save_leaves_no_file_behind()
+    {
+        var folder = Directory.CreateTempSubdirectory("liverflow-save-").FullName;
+        try
+        {
+            var file = DicomFile.Open(TestData.File("debian-python3-pydicom/test_files/JPEG2000.dcm")).WithTransferSyntax(DicomTransferSyntax.ExplicitVRLittleEndian);
+            var path = Path.Combine(folder, "out.dcm");
+
+            Assert.Throws<DicomTransferSyntaxException>(() => file.Save(path));
+
+            Assert.Empty(Directory.GetFiles(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
