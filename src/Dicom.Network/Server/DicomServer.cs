@@ -70,7 +70,7 @@ public sealed class DicomServer : IAsyncDisposable
 
             var id = Interlocked.Increment(ref _nextConnectionId);
             Interlocked.Increment(ref _activeAssociations);
-            var connection = new DicomServiceConnection(this, client, _logger);
+            var connection = new DicomServiceConnection(this, client, _logger, id);
             _connections[id] = Task.Run(async () =>
             {
                 try

@@ -19,6 +19,7 @@ internal sealed class DicomServiceConnection
     private readonly DicomServerOptions _options;
     private readonly ILogger _logger;
     private readonly EndPoint? _remote;
+    private readonly int _connectionId;
     private object? _provider;
     private AssociationChannel? _channel;
     private DicomAssociation? _association;
@@ -26,8 +27,9 @@ internal sealed class DicomServiceConnection
     private TempFileDataSetSink? _openSink;
     private int _messages;
 
-    public DicomServiceConnection(DicomServer server, TcpClient client, ILogger logger)
+    public DicomServiceConnection(DicomServer server, TcpClient client, ILogger logger, int connectionId)
     {
+        _connectionId = connectionId;
         _server = server;
         _client = client;
         _options = server.Options;
@@ -37,6 +39,8 @@ internal sealed class DicomServiceConnection
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // Every line this association logs carries its id and peer, so interleaved associations stay readable.
+        using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["DicomAssociationId"] = _connectionId, ["DicomPeer"] = _remote?.ToString() });
         try
         {
             _client.NoDelay = true;
