@@ -51,6 +51,13 @@ public sealed class MessagingOptions
     [Range(1, 1000)]
     public int PrefetchCount { get; set; } = 32;
 
+    /// <summary>
+    /// Prefix for every message exchange (<c>{prefix}.LiverFlow.Contracts:StudyReceived</c>). Empty in a
+    /// deployment; set per run by tests so that runs sharing a vhost never see each other's events.
+    /// </summary>
+    [RegularExpression("^[a-z0-9-]*$", ErrorMessage = "Messaging:TopologyPrefix may hold lower-case letters, digits and '-' only.")]
+    public string TopologyPrefix { get; set; } = "";
+
     /// <summary>Prefix for every queue name; lets several deployments (or test runs) share one vhost.</summary>
     [RegularExpression("^[a-z0-9-]*$", ErrorMessage = "Messaging:EndpointPrefix may hold lower-case letters, digits and '-' only.")]
     public string EndpointPrefix { get; set; } = "";

@@ -54,6 +54,11 @@ public static class MessagingServiceCollectionExtensions
                     h.Password(rabbit.Password);
                 });
                 cfg.PrefetchCount = options.PrefetchCount;
+                if (!string.IsNullOrEmpty(options.TopologyPrefix))
+                {
+                    cfg.MessageTopology.SetEntityNameFormatter(
+                        new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, options.TopologyPrefix + "."));
+                }
                 cfg.UseConsumeFilter(typeof(DeliveryLimitFilter<>), context);
                 cfg.UseMessageRetry(r =>
                 {

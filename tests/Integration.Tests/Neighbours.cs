@@ -38,7 +38,7 @@ public sealed class Neighbours : IAsyncDisposable
     /// <summary>The Ingest stand-in's error queue, where its poison messages end up.</summary>
     public string IngestErrorQueue => $"{EndpointPrefix}-ingest-stand-in_error";
 
-    public static async Task<Neighbours> StartAsync(TestEnvironment environment, string endpointPrefix, string stageConnectionString)
+    public static async Task<Neighbours> StartAsync(TestEnvironment environment, string topologyPrefix, string endpointPrefix, string stageConnectionString)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -50,6 +50,7 @@ public sealed class Neighbours : IAsyncDisposable
             ["RabbitMq:Username"] = environment.RabbitUser,
             ["RabbitMq:Password"] = environment.RabbitPassword,
             ["Messaging:EndpointPrefix"] = endpointPrefix,
+            ["Messaging:TopologyPrefix"] = topologyPrefix,
             ["Messaging:RetryLimit"] = "2",
             ["Messaging:RetryMinInterval"] = "00:00:00.050",
             ["Messaging:RetryMaxInterval"] = "00:00:00.200",

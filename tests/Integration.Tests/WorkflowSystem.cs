@@ -50,7 +50,7 @@ public class WorkflowSystem : IAsyncLifetime
         await Environment.EnsureReachableAsync();
         Rabbit = new RabbitMqManagement(Environment);
         Database = await WorkflowDatabase.CreateAsync(Environment, "liverflow_" + RunPrefix.Replace('-', '_'));
-        Neighbours = await Neighbours.StartAsync(Environment, RunPrefix + "-stages", Database.ConnectionString);
+        Neighbours = await Neighbours.StartAsync(Environment, RunPrefix, RunPrefix + "-stages", Database.ConnectionString);
 
         var settings = new Dictionary<string, string>
         {
@@ -61,6 +61,7 @@ public class WorkflowSystem : IAsyncLifetime
             ["RabbitMq__Username"] = Environment.RabbitUser,
             ["RabbitMq__Password"] = Environment.RabbitPassword,
             ["Messaging__EndpointPrefix"] = RunPrefix + "-wf",
+            ["Messaging__TopologyPrefix"] = RunPrefix,
             ["Messaging__RetryLimit"] = "2",
             ["Messaging__RetryMinInterval"] = "00:00:00.050",
             ["Messaging__RetryMaxInterval"] = "00:00:00.200",
