@@ -41,6 +41,21 @@ public sealed class ScpConformanceTests
     }
 
     [Fact]
+    public async Task Storescu_default_proposal_of_every_storage_class_is_negotiated_and_used()
+    {
+        using var source = TestEnvironment.NewTempFolder("default");
+        var files = MrFileFactory.WriteSeries(source.Path, 2);
+        await using var scp = new StoringServer();
+
+        // Without -R storescu proposes its whole list of storage classes, most of which we refuse.
+        var result = await Dcmtk.RunAsync("storescu", ["-v", "-aec", "LIVERFLOW", "127.0.0.1", Port(scp.Port), .. files]);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("Association Accepted", result.Output, StringComparison.Ordinal);
+        AssertStoredEqualsSent(files, scp.StoreFolder, DicomNetworkUids.ExplicitVRLittleEndian);
+    }
+
+    [Fact]
     public async Task Hundreds_of_files_over_parallel_storescu_associations_all_arrive_intact()
     {
         using var source = TestEnvironment.NewTempFolder("bulk");
