@@ -165,7 +165,7 @@ public static class LesionFactory
             {
                 var nodular = rng.Chance(0.85);
                 var centripetal = nodular && rng.Chance(0.8);
-                var hyperDelayed = rng.Chance(0.8);
+                var hyperDelayed = rng.Chance(0.8) || !nodular;
                 Add(features, hyperDelayed, RadiologicalFeature.HyperenhancingMassOnDelayedPhase);
                 Add(features, nodular, RadiologicalFeature.NodularDiscontinuousEnhancement);
                 Add(features, centripetal, RadiologicalFeature.ProgressiveCentripetalFilling);
