@@ -1,21 +1,22 @@
-using LiverFlow.Messaging;
+using LiverFlow.Inference;
+using LiverFlow.Inference.Data;
+using LiverFlow.Messaging.Database;
 using LiverFlow.ServiceDefaults;
 
-// The Inference stage's host. It joins the bus and reports health; the stage's consumers and its
-// schema "inference" arrive with the issue that builds the stage (see docs/architecture.md).
 if (HealthProbe.IsRequested(args))
 {
     return await HealthProbe.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("inference");
-builder.Services.AddLiverFlowMessaging(builder.Configuration, _ => { });
-
+// Content root is the binary's folder, so appsettings.json is found whatever directory the host is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddServiceDefaults("liverflow-inference");
+builder.AddInferenceService();
 var app = builder.Build();
-if (args is ["migrate", ..])
+
+if (DatabaseMigrations.IsMigrateCommand(args))
 {
-    // Nothing to migrate until the stage owns tables; the verb exists so that every worker answers it.
+    await DatabaseMigrations.MigrateAsync<InferenceDbContext>(app.Services);
     return 0;
 }
 

@@ -119,6 +119,31 @@ public sealed class LesionClassifier : IDisposable
         return (probabilities!, dense!);
     }
 
+    /// <summary>Width of the dense-activations output (100 for the Hamm et al. architecture).</summary>
+    public int DenseWidth => denseWidth;
+
+    /// <summary>
+    /// Runs a batch into caller-owned buffers: the input is read from <paramref name="batch"/> and the outputs are
+    /// written straight into <paramref name="probabilities"/> (N×classes) and <paramref name="dense"/> (N×width),
+    /// with no managed allocation per call. The buffers are pinned only for the call; a server that keeps them
+    /// for its largest batch runs every batch without garbage.
+    /// </summary>
+    public void RunInto(Memory<float> batch, int count, Memory<float> probabilities, Memory<float> dense, RunOptions? runOptions = null)
+    {
+        var classes = Package.Card.Classes.Count;
+        if (count < 1 || batch.Length < count * LesionCrop.Length || probabilities.Length < count * classes || dense.Length < count * denseWidth)
+        {
+            throw new ArgumentException($"Buffers too small for a batch of {count}: input {batch.Length}, probabilities {probabilities.Length}, dense {dense.Length}.", nameof(count));
+        }
+
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch[..(count * LesionCrop.Length)],
+            [count, LesionCrop.Channels, LesionCrop.SizeX, LesionCrop.SizeY, LesionCrop.SizeZ]);
+        using var probabilityValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, probabilities[..(count * classes)], [count, classes]);
+        using var denseValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, dense[..(count * denseWidth)], [count, denseWidth]);
+        using var ownRunOptions = runOptions is null ? new RunOptions() : null;
+        session.Run(runOptions ?? ownRunOptions!, [inputName], [input], [ModelCard.ProbabilitiesOutput, ModelCard.DenseActivationsOutput], [probabilityValue, denseValue]);
+    }
+
     public void Dispose() => session.Dispose();
 
     private void CheckDimensions(string id, string name, int[] actual, IReadOnlyList<int> declared)
