@@ -59,6 +59,7 @@ public static class MessagingServiceCollectionExtensions
                     cfg.MessageTopology.SetEntityNameFormatter(
                         new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, options.TopologyPrefix + "."));
                 }
+                cfg.UseConsumeFilter(typeof(StudyLogScopeFilter<>), context);
                 cfg.UseConsumeFilter(typeof(DeliveryLimitFilter<>), context);
                 cfg.UseMessageRetry(r =>
                 {

@@ -95,7 +95,7 @@ public sealed class IngestEndToEndTests(IngestSystem system, GeneratedStudies st
     }
 
     [Fact]
-    public async Task Resending_a_completed_study_creates_no_duplicates_and_no_new_version()
+    public async Task Resending_a_completed_study_creates_no_duplicates_and_a_late_instance_reopens_it_as_version_2()
     {
         await system.EnsureRunningAsync();
         var truth = await studies.GetAsync("siemens", seed: 31);
@@ -115,6 +115,27 @@ public sealed class IngestEndToEndTests(IngestSystem system, GeneratedStudies st
         Assert.Equal(1L, await system.ScalarAsync<long>("SELECT count(*) FROM ingest.outbox_messages WHERE correlation_id = @c AND message_type LIKE '%StudyIngested'", ("c", CorrelationId(truth))));
         Assert.True(Directory.EnumerateFiles(Path.Combine(system.StorageRoot, "instances"), "*.dcm", SearchOption.AllDirectories).Count() <= files + 0, "a re-send must not add files to the store");
         Assert.Equal("Ingested", state);
+
+        // A new instance after completion re-opens the study as version 2: a new workflow, its own correlation id.
+        var late = TestPaths.NewTempDirectory("late");
+        var localizer = DicomFile.Open(Path.Combine(truth.Folder, "s001_0001.dcm")).Dataset;
+        localizer.AddOrUpdate(DicomTag.SOPInstanceUID, DicomUID.Generate().Value);
+        new DicomFile(localizer, DicomTransferSyntax.ExplicitVRLittleEndian).Save(Path.Combine(late, "late.dcm"));
+        await SendAsync(late);
+        var reopened = System.Diagnostics.Stopwatch.StartNew();
+        while (await system.ScalarAsync<int>("SELECT version FROM ingest.studies WHERE study_instance_uid = @u", ("u", truth.StudyInstanceUid)) != 2)
+        {
+            Assert.True(reopened.Elapsed < Patience, "the late instance did not re-open the study");
+            await Task.Delay(100);
+        }
+        (state, version, _) = await system.WaitForStudyAsync(truth.StudyInstanceUid, Patience, "Ingested");
+        Assert.Equal(2, version);
+        await system.WaitForEventAsync("StudyIngested", CorrelationId(truth, 2), Patience);
+        var outcomes = await system.RowsAsync(
+            "SELECT v.outcome FROM ingest.study_versions v JOIN ingest.studies s ON s.id = v.study_id WHERE s.study_instance_uid = @u ORDER BY v.version",
+            ("u", truth.StudyInstanceUid));
+        Assert.Equal(["Ingested", "Ingested"], outcomes.Select(r => (string)r["outcome"]!));
+        Directory.Delete(late, recursive: true);
     }
 
     [Fact]

@@ -13,7 +13,14 @@ public sealed record ImageFrame(
     int? TemporalPosition,
     TimeOnly? AcquisitionTime,
     double RescaleSlope,
-    double RescaleIntercept);
+    double RescaleIntercept)
+{
+    /// <summary>
+    /// Frame Type (0008,9007) of an Enhanced frame (e.g. ORIGINAL\PRIMARY\T1\M or …\FIELD_MAP), or
+    /// null for a classic image, whose Image Type is the instance's.
+    /// </summary>
+    public IReadOnlyList<string>? FrameType { get; init; }
+}
 
 /// <summary>Thrown when an image cannot become voxels; the message is the reason a person reads.</summary>
 public sealed class ImageDecodeException(string message) : Exception(message);
@@ -69,11 +76,15 @@ public static class ImageFrames
                 continue;
             }
             var content = Group(DicomTag.FrameContentSequence);
+            var frameType = (Group(DicomTag.MRImageFrameTypeSequence) ?? Group(DicomTag.CTImageFrameTypeSequence))?.Texts(DicomTag.FrameType);
             var transform = Group(DicomTag.PixelValueTransformationSequence);
             var frameTime = content?.Text(DicomTag.FrameAcquisitionDateTime) is { Length: >= 10 } dt ? DicomValues.ParseTime(dt[8..]) : null;
             result.Add(new ImageFrame(series, slice, ds, content?.Int(DicomTag.TemporalPositionIndex) ?? ds.Int(DicomTag.TemporalPositionIdentifier),
                 frameTime ?? acquisition, transform?.Double(DicomTag.RescaleSlope) ?? ds.Double(DicomTag.RescaleSlope) ?? 1,
-                transform?.Double(DicomTag.RescaleIntercept) ?? ds.Double(DicomTag.RescaleIntercept) ?? 0));
+                transform?.Double(DicomTag.RescaleIntercept) ?? ds.Double(DicomTag.RescaleIntercept) ?? 0)
+            {
+                FrameType = frameType is { Length: > 0 } ? frameType : null,
+            });
         }
         return result;
     }

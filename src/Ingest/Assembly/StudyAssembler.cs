@@ -142,14 +142,21 @@ public sealed class StudyAssembler(ContrastPhaseClassifier classifier)
                 result.Add(new SeriesGroup(Header(datasets[0], null, datasets.Select(d => d.Time(DicomTag.AcquisitionTime) ?? d.Time(DicomTag.SeriesTime)).Min(), null), []));
                 continue;
             }
-            var temporal = frames.Any(f => f.TemporalPosition is not null)
-                ? frames.GroupBy(f => f.TemporalPosition ?? 0).OrderBy(g => g.Key).Select(g => (Key: (int?)g.Key, Frames: g.ToList())).ToList()
-                : SplitRepeatedPositions(frames);
-            var positions = temporal.Count > 1 ? temporal.Count : (int?)null;
-            foreach (var (key, group) in temporal)
+            // An Enhanced instance may hold several kinds of image at the same positions (magnitude and field
+            // map, Dixon water/fat/in/opposed phase): its Frame Types tell them apart, and each is its own group
+            // with that Frame Type as the Image Type the phase rules read.
+            foreach (var kind in frames.GroupBy(f => f.FrameType is null ? "" : string.Join('\\', f.FrameType)).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
-                var first = group[0].Dataset;
-                result.Add(new SeriesGroup(Header(first, key, group.Select(f => f.AcquisitionTime).Min(), positions), group));
+                var ofKind = kind.ToList();
+                var temporal = ofKind.Any(f => f.TemporalPosition is not null)
+                    ? ofKind.GroupBy(f => f.TemporalPosition ?? 0).OrderBy(g => g.Key).Select(g => (Key: (int?)g.Key, Frames: g.ToList())).ToList()
+                    : SplitRepeatedPositions(ofKind);
+                var positions = temporal.Count > 1 ? temporal.Count : (int?)null;
+                foreach (var (key, group) in temporal)
+                {
+                    var header = Header(group[0].Dataset, key, group.Select(f => f.AcquisitionTime).Min(), positions);
+                    result.Add(new SeriesGroup(group[0].FrameType is { } frameType ? header with { ImageType = frameType } : header, group));
+                }
             }
         }
         return result;

@@ -79,69 +79,98 @@ public sealed partial class InstanceReceiver(FileStore store, NpgsqlDataSource d
         return Convert.ToHexStringLower(_pseudonymKey.Length > 0 ? HMACSHA256.HashData(_pseudonymKey, text) : SHA256.HashData(text));
     }
 
+    /// <summary>
+    /// Indexes in one transaction and three round trips (they, not the disk, dominate under load):
+    /// upsert patient, study and series and lock the study row; insert the instance and, only when it
+    /// is new, count it and restart the study's quiet period; commit.
+    /// </summary>
     private async Task<bool> IndexAsync(InstanceIdentity id, string key, string sha, long size, string transferSyntax, string? callingAe,
         CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-
+        var ae = (object?)callingAe ?? DBNull.Value;
         var pseudonym = Pseudonym(id.PatientId, id.IssuerOfPatientId);
-        var patientId = await ScalarAsync<long?>(connection, tx, "SELECT id FROM ingest.patients WHERE pseudonym = @p", cancellationToken, ("p", pseudonym))
-            ?? await ScalarAsync<long?>(connection, tx, "INSERT INTO ingest.patients (pseudonym, first_seen_at) VALUES (@p, now()) ON CONFLICT (pseudonym) DO NOTHING RETURNING id", cancellationToken, ("p", pseudonym))
-            ?? await ScalarAsync<long?>(connection, tx, "SELECT id FROM ingest.patients WHERE pseudonym = @p", cancellationToken, ("p", pseudonym))
-            ?? throw new InvalidOperationException("patient row vanished during insert");
 
-        var study = await LockStudyAsync(connection, tx, id.StudyInstanceUid, cancellationToken);
-        if (study is null)
+        long studyId, seriesId;
+        int version;
+        string state;
+        await using (var upsert = new NpgsqlBatch(connection, tx))
         {
-            await ExecuteAsync(connection, tx, """
+            // Each statement of a batch takes a fresh snapshot (READ COMMITTED), so a row that a concurrent
+            // association inserted first is visible to the statements after its ON CONFLICT DO NOTHING.
+            upsert.BatchCommands.Add(Command("INSERT INTO ingest.patients (pseudonym, first_seen_at) VALUES (@p, now()) ON CONFLICT (pseudonym) DO NOTHING",
+                ("p", pseudonym)));
+            upsert.BatchCommands.Add(Command("""
                 INSERT INTO ingest.studies (study_instance_uid, patient_id, version, correlation_id, state, calling_ae_title, instance_count,
                     first_instance_at, last_instance_at, assembly_attempts)
-                VALUES (@uid, @patient, 1, @cid, 'Receiving', @ae, 0, now(), now(), 0)
+                VALUES (@uid, (SELECT id FROM ingest.patients WHERE pseudonym = @p), 1, @cid, 'Receiving', @ae, 0, now(), now(), 0)
                 ON CONFLICT (study_instance_uid) DO NOTHING
-                """, cancellationToken, ("uid", id.StudyInstanceUid), ("patient", patientId),
-                ("cid", StudyIdentity.CorrelationIdFor(id.StudyInstanceUid, 1)), ("ae", (object?)callingAe ?? DBNull.Value));
-            study = await LockStudyAsync(connection, tx, id.StudyInstanceUid, cancellationToken)
-                ?? throw new InvalidOperationException("study row vanished during insert");
+                """, ("uid", id.StudyInstanceUid), ("p", pseudonym), ("cid", StudyIdentity.CorrelationIdFor(id.StudyInstanceUid, 1)), ("ae", ae)));
+            // Lock the study before the series insert: that insert's foreign-key check takes a KEY SHARE
+            // lock on the study row, and two associations holding it while both wait for FOR UPDATE deadlock.
+            upsert.BatchCommands.Add(Command("SELECT 1 FROM ingest.studies WHERE study_instance_uid = @uid FOR UPDATE", ("uid", id.StudyInstanceUid)));
+            upsert.BatchCommands.Add(Command("""
+                INSERT INTO ingest.series (study_id, series_instance_uid, modality, series_number, series_description, instance_count)
+                VALUES ((SELECT id FROM ingest.studies WHERE study_instance_uid = @uid), @s, @modality, @number, @description, 0)
+                ON CONFLICT (series_instance_uid) DO NOTHING
+                """, ("uid", id.StudyInstanceUid), ("s", id.SeriesInstanceUid), ("modality", id.Modality.Length > 16 ? id.Modality[..16] : id.Modality),
+                ("number", (object?)id.SeriesNumber ?? DBNull.Value), ("description", id.SeriesDescription)));
+            upsert.BatchCommands.Add(Command("""
+                SELECT st.id, st.version, st.state, se.id FROM ingest.studies st, ingest.series se
+                WHERE st.study_instance_uid = @uid AND se.series_instance_uid = @s
+                """, ("uid", id.StudyInstanceUid), ("s", id.SeriesInstanceUid)));
+            await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
+            (long, int, string, long)? row = null;
+            do
+            {
+                if (reader.FieldCount == 4 && await reader.ReadAsync(cancellationToken))
+                {
+                    row = (reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+            (studyId, version, state, seriesId) = row ?? throw new InvalidOperationException("study or series row missing right after its upsert");
         }
-        var (studyId, version, state) = study.Value;
+
         var reopen = state is StudyStates.Ingested or StudyStates.NeedsAttention;
         var newVersion = reopen ? version + 1 : version;
-
-        var seriesId = await ScalarAsync<long?>(connection, tx, "SELECT id FROM ingest.series WHERE series_instance_uid = @s", cancellationToken, ("s", id.SeriesInstanceUid))
-            ?? await ScalarAsync<long?>(connection, tx, """
-                INSERT INTO ingest.series (study_id, series_instance_uid, modality, series_number, series_description, instance_count)
-                VALUES (@study, @s, @modality, @number, @description, 0) ON CONFLICT (series_instance_uid) DO NOTHING RETURNING id
-                """, cancellationToken, ("study", studyId), ("s", id.SeriesInstanceUid), ("modality", id.Modality.Length > 16 ? id.Modality[..16] : id.Modality),
-                ("number", (object?)id.SeriesNumber ?? DBNull.Value), ("description", id.SeriesDescription))
-            ?? await ScalarAsync<long?>(connection, tx, "SELECT id FROM ingest.series WHERE series_instance_uid = @s", cancellationToken, ("s", id.SeriesInstanceUid))
-            ?? throw new InvalidOperationException("series row vanished during insert");
-
-        var instanceId = await ScalarAsync<long?>(connection, tx, """
-            INSERT INTO ingest.instances (sop_instance_uid, sop_class_uid, study_id, series_id, instance_number, storage_key, sha256, size_bytes,
-                transfer_syntax_uid, calling_ae_title, study_version, received_at)
-            VALUES (@sop, @class, @study, @series, @number, @key, @sha, @size, @ts, @ae, @version, now())
-            ON CONFLICT (sop_instance_uid) DO NOTHING RETURNING id
-            """, cancellationToken, ("sop", id.SopInstanceUid), ("class", id.SopClassUid), ("study", studyId), ("series", seriesId),
-            ("number", (object?)id.InstanceNumber ?? DBNull.Value), ("key", key), ("sha", sha), ("size", size), ("ts", transferSyntax),
-            ("ae", (object?)callingAe ?? DBNull.Value), ("version", newVersion));
-        if (instanceId is null)
+        long inserted;
+        await using (var record = new NpgsqlCommand("""
+            WITH ins AS (
+                INSERT INTO ingest.instances (sop_instance_uid, sop_class_uid, study_id, series_id, instance_number, storage_key, sha256, size_bytes,
+                    transfer_syntax_uid, calling_ae_title, study_version, received_at)
+                VALUES (@sop, @class, @study, @series, @number, @key, @sha, @size, @ts, @ae, @version, now())
+                ON CONFLICT (sop_instance_uid) DO NOTHING RETURNING id),
+            study AS (
+                UPDATE ingest.studies SET version = @version, correlation_id = @cid, state = 'Receiving',
+                    reason = CASE WHEN @reopen THEN NULL ELSE reason END,
+                    instance_count = instance_count + 1, last_instance_at = now(),
+                    calling_ae_title = COALESCE(@ae, calling_ae_title)
+                WHERE id = @study AND EXISTS (SELECT 1 FROM ins) RETURNING id),
+            series AS (
+                UPDATE ingest.series SET instance_count = instance_count + 1 WHERE id = @series AND EXISTS (SELECT 1 FROM ins) RETURNING id)
+            SELECT count(*) FROM ins
+            """, connection, tx))
+        {
+            // A new instance keeps (or puts) the study in Receiving and restarts its quiet period. After
+            // completion it re-opens the study as the next version: a new workflow with its own correlation id.
+            foreach (var (name, value) in new (string, object)[]
+            {
+                ("sop", id.SopInstanceUid), ("class", id.SopClassUid), ("study", studyId), ("series", seriesId),
+                ("number", (object?)id.InstanceNumber ?? DBNull.Value), ("key", key), ("sha", sha), ("size", size), ("ts", transferSyntax),
+                ("ae", ae), ("version", newVersion), ("cid", StudyIdentity.CorrelationIdFor(id.StudyInstanceUid, newVersion)), ("reopen", reopen),
+            })
+            {
+                record.Parameters.AddWithValue(name, value);
+            }
+            inserted = (long)(await record.ExecuteScalarAsync(cancellationToken))!;
+        }
+        if (inserted == 0)
         {
             await tx.RollbackAsync(cancellationToken);
             return false;
         }
-
-        // A new instance keeps (or puts) the study in Receiving and restarts its quiet period. After
-        // completion it re-opens the study as the next version: a new workflow with its own correlation id.
-        await ExecuteAsync(connection, tx, """
-            UPDATE ingest.studies SET version = @version, correlation_id = @cid, state = 'Receiving',
-                reason = CASE WHEN @reopen THEN NULL ELSE reason END,
-                instance_count = instance_count + 1, last_instance_at = now(),
-                calling_ae_title = COALESCE(@ae, calling_ae_title)
-            WHERE id = @study
-            """, cancellationToken, ("version", newVersion), ("cid", StudyIdentity.CorrelationIdFor(id.StudyInstanceUid, newVersion)),
-            ("reopen", reopen), ("ae", (object?)callingAe ?? DBNull.Value), ("study", studyId));
-        await ExecuteAsync(connection, tx, "UPDATE ingest.series SET instance_count = instance_count + 1 WHERE id = @series", cancellationToken, ("series", seriesId));
         await tx.CommitAsync(cancellationToken);
         if (reopen)
         {
@@ -150,12 +179,14 @@ public sealed partial class InstanceReceiver(FileStore store, NpgsqlDataSource d
         return true;
     }
 
-    private static async Task<(long Id, int Version, string State)?> LockStudyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string uid, CancellationToken ct)
+    private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
     {
-        await using var command = new NpgsqlCommand("SELECT id, version, state FROM ingest.studies WHERE study_instance_uid = @uid FOR UPDATE", connection, tx);
-        command.Parameters.AddWithValue("uid", uid);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2)) : null;
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return command;
     }
 
     /// <summary>Records a refusal where a QA query finds it, logs it without patient data, and says why.</summary>
@@ -174,27 +205,6 @@ public sealed partial class InstanceReceiver(FileStore store, NpgsqlDataSource d
         command.Parameters.AddWithValue("reason", reason);
         await command.ExecuteNonQueryAsync(ct);
         return new ReceiveOutcome(ReceiveResult.Rejected, reason, studyHash);
-    }
-
-    private static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, tx);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-        var result = await command.ExecuteScalarAsync(ct);
-        return result is null or DBNull ? default : (T)result;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, tx);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-        await command.ExecuteNonQueryAsync(ct);
     }
 
     [LoggerMessage(EventId = 5000, Level = LogLevel.Debug, Message = "Stored instance {InstanceHash} of study {StudyHash} from {Source}")]

@@ -37,7 +37,7 @@ internal static class TestPaths
 
     public static string NewTempDirectory(string purpose)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"lf-ingest-{purpose}-{Guid.NewGuid():N}"[..48]);
+        var path = Path.Combine(Path.GetTempPath(), $"lf-ingest-{purpose}-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(path);
         return path;
     }
