@@ -65,14 +65,31 @@ for lesion in truth["lesions"]:
         tuple(round(v, 1) for v in lesion["centre_lps_mm"]), ", ".join(lesion["features"])))
 PY
 
+if [ "$state" = "Ingested" ]; then
+  say "waiting for Inference to classify the lesions (DEMONSTRATION MODEL trained on synthetic phantoms, not for clinical use)"
+  lesions="$(sql "SELECT count(*) FROM ingest.lesions l JOIN ingest.studies s ON s.id = l.study_id AND s.version = l.version WHERE s.correlation_id = '$correlation'")"
+  for _ in $(seq 1 120); do
+    done_count="$(sql "SELECT count(*) FROM inference.lesion_results WHERE correlation_id = '$correlation'" 2>/dev/null || echo 0)"
+    [ "$done_count" -ge "$lesions" ] && break
+    sleep 1
+  done
+  table "SELECT r.lesion_number AS lesion, l.segment_number AS segment, r.outcome, r.predicted_class, round(r.confidence::numeric, 3) AS confidence,
+                r.model_id, r.execution_provider AS provider, round(r.inference_ms::numeric, 1) AS ms, r.reason
+         FROM inference.lesion_results r
+         LEFT JOIN ingest.studies s ON s.correlation_id = r.correlation_id
+         LEFT JOIN ingest.lesions l ON l.study_id = s.id AND l.version = s.version AND l.lesion_number = r.lesion_number
+         WHERE r.correlation_id = '$correlation' ORDER BY r.lesion_number"
+  say "(compare the predicted class with the generator's truth above, segment by segment)"
+fi
+
 for _ in $(seq 1 30); do
   saga="$(sql "SELECT current_state FROM workflow.studies WHERE correlation_id = '$correlation'" 2>/dev/null || true)"
-  [ -n "$saga" ] && [ "$saga" != "Receiving" ] && break
+  [ -n "$saga" ] && [ "$saga" != "Receiving" ] && [ "$saga" != "Ingested" ] && break
   sleep 1
 done
-table "SELECT current_state, attempt, instance_count, phase_count, lesion_count, received_at, ingested_at, reason
+table "SELECT current_state, attempt, instance_count, phase_count, lesion_count, model_id, received_at, ingested_at, classified_at, reason
        FROM workflow.studies WHERE correlation_id = '$correlation'"
 
-warn "The study stops here: Inference (issue 6), Interpretation and Reporting are not built yet,"
-warn "so no lesion is classified and no draft report is made. Their worker hosts run and report healthy."
+warn "The study stops here: Interpretation and Reporting are not built yet, so no lesion is explained"
+warn "in radiological features and no draft report is made. Their worker hosts run and report healthy."
 warn "Follow a study:  psql -h 127.0.0.1 -U liverflow liverflow -c \"SELECT * FROM workflow.studies\""

@@ -73,9 +73,9 @@ public sealed record StudyNeedsAttention(
 }
 
 /// <summary>Inference has classified every lesion with the 3D CNN.</summary>
-/// <param name="ModelId">Identifier of the model used (e.g. <c>hamm2019-cnn</c>).</param>
-/// <param name="ModelVersion">Version of that model (file digest or semantic version).</param>
-/// <param name="Lesions">Per-lesion class and confidence; the crops and logits are in <paramref name="Classification"/>.</param>
+/// <param name="ModelId">Identifier of the model package used (e.g. <c>liverflow-demo-hamm2019-v1</c>).</param>
+/// <param name="ModelVersion">Version from that package's model card.</param>
+/// <param name="Lesions">Class and confidence of every classified lesion; the document in <paramref name="Classification"/> also has the probabilities, dense activations and each flagged lesion with its reason.</param>
 public sealed record LesionsClassified(
     Guid CorrelationId,
     string ModelId,
@@ -89,7 +89,7 @@ public sealed record LesionsClassified(
 
 /// <summary>The CNN's call on one lesion (small enough to travel inline).</summary>
 /// <param name="LesionNumber">1-based number of the lesion within the study.</param>
-/// <param name="PredictedClass">E.g. <c>HCC</c>, <c>Cyst</c>, <c>Hemangioma</c>, <c>FNH</c>, <c>ICC</c>, <c>CRCMet</c>.</param>
+/// <param name="PredictedClass">The model card's class code, e.g. <c>hcc</c>, <c>icc</c>, <c>crc_metastasis</c>, <c>cyst</c>, <c>hemangioma</c>, <c>fnh</c>.</param>
 public sealed record LesionClassification(int LesionNumber, string PredictedClass, double Confidence);
 
 /// <summary>Interpretation has explained each classification with radiological features.</summary>

@@ -127,4 +127,29 @@ public class ModelPackageTests
         Assert.True(evaluation["seeds"]![0]!.GetValue<int>() >= 9_000_000, "held-out seeds are kept apart from training and tests");
         Assert.Equal(ModelEvaluation.RenderMarkdown(card), File.ReadAllText(Path.Combine(TestEnvironment.DemoModelDirectory, "MODEL_CARD.md")));
     }
+
+    [Fact]
+    public void The_cards_held_out_metrics_are_what_rerunning_the_evaluation_gives()
+    {
+        // What training/evaluate does, in process: regenerate the held-out lesions from the card's seeds and
+        // classify them. The card is believed only if its numbers come back (one lesion of slack for a
+        // near-tie that another CPU's kernels might round the other way).
+        var card = JsonNode.Parse(File.ReadAllText(Path.Combine(TestEnvironment.DemoModelDirectory, ModelPackage.CardFileName)))!.AsObject();
+        var published = card["evaluation"]!.AsObject();
+        var lesions = published["lesions"]!.GetValue<int>();
+        var data = TestEnvironment.TempDirectory("heldout");
+        TrainingExporter.Export(data, lesions, published["seeds"]![0]!.GetValue<int>());
+        using var classifier = new LesionClassifier(ModelPackage.Load(TestEnvironment.DemoModelDirectory));
+        var rerun = ModelEvaluation.Evaluate(classifier, data);
+
+        Assert.Equal(lesions, rerun["lesions"]!.GetValue<int>());
+        Assert.True(Math.Abs(rerun["accuracy"]!.GetValue<double>() - published["accuracy"]!.GetValue<double>()) <= 1.0 / lesions + 1e-9,
+            $"the card says {published["accuracy"]}, rerunning the evaluation gives {rerun["accuracy"]}");
+        var mine = rerun["confusion_matrix"]!["counts"]!.AsArray();
+        var theirs = published["confusion_matrix"]!["counts"]!.AsArray();
+        var differences = Enumerable.Range(0, mine.Count).Sum(r => Enumerable.Range(0, mine.Count)
+            .Sum(c => Math.Abs(mine[r]![c]!.GetValue<int>() - theirs[r]![c]!.GetValue<int>())));
+        Assert.True(differences <= 2, $"the rerun's confusion matrix differs from the card's in {differences / 2} lesion(s): {mine.ToJsonString()} vs {theirs.ToJsonString()}");
+        Directory.Delete(data, recursive: true);
+    }
 }

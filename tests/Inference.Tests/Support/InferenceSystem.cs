@@ -31,6 +31,7 @@ public sealed class InferenceSystem : IAsyncDisposable
     private readonly NpgsqlConnectionStringBuilder _postgres;
     private readonly Uri _rabbit;
     private Process? _process;
+    private Process? _ingest;
     private IHost? _neighbours;
 
     private InferenceSystem(string modelsDirectory, string activeModel)
@@ -44,6 +45,8 @@ public sealed class InferenceSystem : IAsyncDisposable
         ModelsDirectory = modelsDirectory;
         ActiveModel = activeModel;
         HttpPort = FreeTcpPort();
+        IngestHttpPort = FreeTcpPort();
+        DicomPort = FreeTcpPort();
     }
 
     public string RunId { get; }
@@ -51,6 +54,8 @@ public sealed class InferenceSystem : IAsyncDisposable
     public string ModelsDirectory { get; }
     public string ActiveModel { get; }
     public int HttpPort { get; }
+    public int IngestHttpPort { get; }
+    public int DicomPort { get; }
     public ConcurrentQueue<(Guid? MessageId, LesionsClassified Message)> Classified { get; } = new();
 
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { Database = RunId }.ConnectionString;
@@ -116,49 +121,121 @@ public sealed class InferenceSystem : IAsyncDisposable
     /// <summary>Starts (or restarts) the worker process and waits until it answers /health/live.</summary>
     public async Task StartWorkerAsync()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "LiverFlow.Inference.dll");
-        var start = new ProcessStartInfo("dotnet")
+        var environment = MessagingSettings(RunId).ToDictionary(kv => kv.Key.Replace(":", "__", StringComparison.Ordinal), kv => kv.Value);
+        environment["ConnectionStrings__liverflow"] = ConnectionString;
+        environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{HttpPort}";
+        environment["Logging__Format"] = "simple";
+        environment["Inference__StorageRoot"] = StorageRoot;
+        environment["Inference__ModelsDirectory"] = ModelsDirectory;
+        environment["Inference__ActiveModel"] = ActiveModel;
+        environment["Inference__ModelRecheckInterval"] = "00:00:01";
+        environment["Inference__MaxBatchWaitMs"] = "20";
+        _process = await StartProcessAsync("Inference", AppContext.BaseDirectory, environment, HttpPort, "/health/live");
+    }
+
+    /// <summary>
+    /// Starts the real Ingest worker beside Inference: the same database, exchanges and file store, its DICOM
+    /// listener on <see cref="DicomPort"/>, a short quiet period. Runs from Ingest's own build folder, whose
+    /// appsettings.json is Ingest's (this test folder holds Inference's).
+    /// </summary>
+    public async Task StartIngestAsync()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var folder = Path.Combine(TestModel.RepositoryRoot, "src", "Ingest", "bin", configuration, "net10.0");
+        var environment = MessagingSettings($"{RunId}-ingest").ToDictionary(kv => kv.Key.Replace(":", "__", StringComparison.Ordinal), kv => kv.Value);
+        environment["ConnectionStrings__liverflow"] = ConnectionString;
+        environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{IngestHttpPort}";
+        environment["Logging__Format"] = "simple";
+        environment["Ingest__StorageRoot"] = StorageRoot;
+        environment["Ingest__QuietPeriod"] = "00:00:03";
+        environment["Ingest__CompletionPollInterval"] = "00:00:00.250";
+        environment["Ingest__PseudonymKey"] = "test-only-pseudonym-key-0123456789";
+        environment["Ingest__Dicom__Port"] = DicomPort.ToString(CultureInfo.InvariantCulture);
+        _ingest = await StartProcessAsync("Ingest", folder, environment, IngestHttpPort, "/health/ready");
+        var clock = Stopwatch.StartNew();
+        while (true)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var (k, v) in MessagingSettings(RunId))
+            using var probe = new TcpClient();
+            try
+            {
+                await probe.ConnectAsync(IPAddress.Loopback, DicomPort);
+                return;
+            }
+            catch (SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>Sends every DICOM file under <paramref name="folder"/> to Ingest with dcmtk's storescu, proposing only what the files need.</summary>
+    public async Task SendWithStorescuAsync(string folder)
+    {
+        var send = new ProcessStartInfo("storescu") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-aec", "LIVERFLOW", "-R", "+sd", "+r", "+sp", "*.dcm", "127.0.0.1", DicomPort.ToString(CultureInfo.InvariantCulture), folder })
         {
-            start.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
+            send.ArgumentList.Add(a);
         }
 
-        start.Environment["ConnectionStrings__liverflow"] = ConnectionString;
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{HttpPort}";
-        start.Environment["Logging__Format"] = "simple";
-        start.Environment["Inference__StorageRoot"] = StorageRoot;
-        start.Environment["Inference__ModelsDirectory"] = ModelsDirectory;
-        start.Environment["Inference__ActiveModel"] = ActiveModel;
-        start.Environment["Inference__ModelRecheckInterval"] = "00:00:01";
-        start.Environment["Inference__MaxBatchWaitMs"] = "20";
+        // Debian's dcmtk leaves Nagle's algorithm on: ~88 ms per instance on loopback without this.
+        send.Environment["TCP_NODELAY"] = "1";
+        Process process;
+        try
+        {
+            process = Process.Start(send) ?? throw new InvalidOperationException("storescu did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("storescu is not installed: apt-get install dcmtk", ex);
+        }
+
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"storescu failed ({process.ExitCode}): {await stdout}{await stderr}");
+        }
+    }
+
+    private async Task<Process> StartProcessAsync(string name, string folder, Dictionary<string, string?> environment, int httpPort, string readyPath)
+    {
+        var dll = Path.Combine(folder, $"LiverFlow.{name}.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"Build the solution first: {dll} is missing.", dll);
+        }
+
+        // The content root: appsettings.json is read from here, as in a deployment.
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder };
+        start.ArgumentList.Add(dll);
+        foreach (var (k, v) in environment)
+        {
+            start.Environment[k] = v;
+        }
+
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _log.Enqueue(e.Data); } };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _log.Enqueue("ERR " + e.Data); } };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var tag = name == "Inference" ? "" : $"[{name}] ";
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _log.Enqueue(tag + e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _log.Enqueue(tag + "ERR " + e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(120))
         {
-            if (_process.HasExited)
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"Inference exited with {_process.ExitCode} while starting:{Environment.NewLine}{LogTail()}");
+                throw new InvalidOperationException($"{name} exited with {process.ExitCode} while starting:{Environment.NewLine}{LogTail()}");
             }
 
             try
             {
-                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{HttpPort}/health/live"));
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}{readyPath}"));
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    return;
+                    return process;
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -168,7 +245,7 @@ public sealed class InferenceSystem : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"Inference did not start within 120 s:{Environment.NewLine}{LogTail()}");
+        throw new TimeoutException($"{name} did not start within 120 s:{Environment.NewLine}{LogTail()}");
     }
 
     public async Task<(HttpStatusCode Status, string Body)> ReadinessAsync()
@@ -210,13 +287,17 @@ public sealed class InferenceSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        foreach (var process in new[] { _process, _ingest })
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            if (process is { HasExited: false })
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process?.Dispose();
         }
 
-        _process?.Dispose();
         if (_neighbours is not null)
         {
             await _neighbours.StopAsync();
