@@ -82,6 +82,13 @@ var peak = torch.RootElement.GetProperty("peak_sgemm_flops").GetDouble();
 var floorMs = flops / peak * 1e3;
 Console.WriteLine(FormattableString.Invariant($"PyTorch {torch.RootElement.GetProperty("torch").GetString()}, {threads} thread(s)"));
 Console.WriteLine(FormattableString.Invariant($"model: {flops / 1e9:F3} GFLOP per lesion; measured peak SGEMM (2048², torch.mm): {peak / 1e9:F1} GFLOP/s; physical floor {floorMs:F2} ms per lesion"));
+var blas = torch.RootElement.GetProperty("blas").EnumerateArray().Select(b => b.GetString()).ToList();
+Console.WriteLine($"BLAS behind torch.mm: {(blas.Count == 0 ? "none found" : string.Join(", ", blas))}");
+if (!blas.Exists(b => b!.Contains("openblas", StringComparison.Ordinal)))
+{
+    Console.WriteLine("warning: not OpenBLAS, so the measured peak is far under the hardware's and PyTorch runs slowed: apt-get install libopenblas0-pthread");
+}
+
 Console.WriteLine();
 Console.WriteLine("batch | ONNX Runtime C#: ms/lesion  lesions/s  % of peak | PyTorch: ms/lesion  lesions/s | ORT / PyTorch");
 var torchResults = torch.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("batch").GetInt32());
