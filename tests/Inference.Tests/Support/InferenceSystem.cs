@@ -131,6 +131,42 @@ public sealed class InferenceSystem : IAsyncDisposable
         environment["Inference__ModelRecheckInterval"] = "00:00:01";
         environment["Inference__MaxBatchWaitMs"] = "20";
         _process = await StartProcessAsync("Inference", AppContext.BaseDirectory, environment, HttpPort, "/health/live");
+        await WaitForConsumerAsync($"{RunId}-study-ingested");
+    }
+
+    /// <summary>
+    /// /health/live answers as soon as the web host runs, about two seconds before the bus has declared, bound and
+    /// started consuming its queue; an event published in between reaches an exchange with no queue and is gone.
+    /// Readiness cannot tell (a refused model keeps it Unhealthy by design), so ask the broker: a passive declare
+    /// reports the queue's live consumer count.
+    /// </summary>
+    private async Task WaitForConsumerAsync(string queue)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = _rabbit };
+        await using var connection = await factory.CreateConnectionAsync();
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await using var channel = await connection.CreateChannelAsync();
+                if ((await channel.QueueDeclarePassiveAsync(queue)).ConsumerCount > 0)
+                {
+                    return;
+                }
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) when (clock.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                // 404: the queue is not declared yet (the broker closes the channel; the next attempt opens another).
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"No consumer on queue {queue} within 60 s:{Environment.NewLine}{LogTail()}");
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>
