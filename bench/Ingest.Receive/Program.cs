@@ -7,7 +7,8 @@ using Npgsql;
 
 // Ingest receive benchmark: the real worker (C-STORE → fsync'd content-addressed store → index in
 // PostgreSQL → Success) against dcmtk storescp writing plain files, same files, same storescu, one
-// run each; then the worker's peak memory (VmHWM) once it has assembled the 4-phase study.
+// run each (the worker warmed first by an unmeasured study); then its peak memory (VmHWM) once it has
+// assembled both 4-phase studies.
 var phases = Arg("--phases", 4);
 var slices = Arg("--slices", 80);
 var size = Arg("--size", 256);
@@ -71,7 +72,7 @@ try
         await connection.OpenAsync();
         var warmUp = await SendAsync(dicomPort, warmUpSource);
         var warmUpState = await WaitUntilAssembledAsync(connection, warmUpUid);
-        Report("LiverFlow Ingest, cold (warm-up study)", files, bytes, warmUp);
+        Report("LiverFlow Ingest, cold (warm-up)", files, bytes, warmUp);
         Console.WriteLine($"  warm-up study {warmUpState.State ?? "(not assembled within 5 min)"}; the measured study follows");
 
         var ours = await SendAsync(dicomPort, source);
@@ -81,7 +82,7 @@ try
         var (state, waited) = await WaitUntilAssembledAsync(connection, studyUid);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"study completed as {state ?? "(not within 5 min)"} {waited.TotalSeconds:0.0} s after the last instance (quiet period 3 s included)"));
-        Console.WriteLine($"Ingest peak resident memory (VmHWM, reception + assembly): {PeakMemory(ingest.Id)}");
+        Console.WriteLine($"Ingest peak resident memory (VmHWM, reception + assembly of both studies): {PeakMemory(ingest.Id)}");
     }
 }
 finally

@@ -131,7 +131,8 @@ public sealed class InferenceSystem : IAsyncDisposable
         environment["Inference__ModelRecheckInterval"] = "00:00:01";
         environment["Inference__MaxBatchWaitMs"] = "20";
         _process = await StartProcessAsync("Inference", AppContext.BaseDirectory, environment, HttpPort, "/health/live");
-        await WaitForConsumerAsync($"{RunId}-study-ingested");
+        // The worker names its endpoints with this formatter and Messaging:EndpointPrefix (see AddLiverFlowMessaging).
+        await WaitForConsumerAsync(new KebabCaseEndpointNameFormatter(RunId, false).Consumer<StudyIngestedConsumer>());
     }
 
     /// <summary>
@@ -155,7 +156,7 @@ public sealed class InferenceSystem : IAsyncDisposable
                     return;
                 }
             }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) when (clock.Elapsed < TimeSpan.FromSeconds(60))
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
             {
                 // 404: the queue is not declared yet (the broker closes the channel; the next attempt opens another).
             }
